@@ -1,0 +1,253 @@
+"""``bmlearn.setup()``: the first call of every lesson.
+
+It finds the devices, picks a ``tf.distribute`` strategy, turns on mixed
+precision where the hardware supports it, sets seeds, silences TensorFlow's
+C++ log noise and chooses a run profile, then reports what it decided.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+
+from bmlearn.profiles import ENV_VAR, Profile, resolve_profile
+from bmlearn.quiet import import_tensorflow, silenced_stderr
+
+__all__ = ["Device", "Runtime", "setup", "COLAB_GPU_HINT"]
+
+#: What to tell a reader who runs the full profile without a GPU.
+COLAB_GPU_HINT = (
+    "In Colab: Runtime > Change runtime type > Hardware accelerator: a GPU (T4 is free), "
+    "then Runtime > Run all. Or run the quick profile here: set "
+    f"{ENV_VAR}=quick, or call bmlearn.setup(profile='quick')."
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Device:
+    """One device TensorFlow can use.
+
+    Args:
+        kind: ``"GPU"``, ``"TPU"`` or ``"CPU"``.
+        name: TensorFlow's name, e.g. ``/physical_device:GPU:0``.
+        description: the hardware's name where TensorFlow knows it
+            (e.g. ``Tesla T4``), else ``""``.
+        compute_capability: ``(major, minor)`` for NVIDIA GPUs, else ``None``.
+    """
+
+    kind: str
+    name: str
+    description: str = ""
+    compute_capability: tuple | None = None
+
+    def __str__(self) -> str:
+        extra = f" ({self.description})" if self.description else ""
+        return f"{self.kind} {self.name}{extra}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Runtime:
+    """What :func:`setup` found and decided.
+
+    Attributes:
+        devices: every device found, accelerators first.
+        strategy: the ``tf.distribute`` strategy; build and compile models in
+            ``with runtime.strategy.scope():``.
+        precision: the Keras dtype policy in force, ``"float32"``,
+            ``"mixed_float16"`` or ``"mixed_bfloat16"``.
+        jit_compile: whether lessons should pass ``jit_compile=True`` (XLA) to
+            ``model.compile``; on by default with an accelerator.
+        profile: the run profile; lessons take sizes and epochs from it.
+        seed: the seed set for Python, NumPy and TensorFlow.
+        deterministic: whether TensorFlow's deterministic ops are enabled.
+        in_colab: whether this runs in Google Colab.
+        notes: messages for the reader, e.g. that the full profile is running
+            without a GPU.
+    """
+
+    devices: tuple
+    strategy: object
+    precision: str
+    jit_compile: bool
+    profile: Profile
+    seed: int
+    deterministic: bool
+    in_colab: bool
+    notes: tuple = ()
+
+    @property
+    def gpus(self) -> tuple:
+        """The GPUs found."""
+        return tuple(d for d in self.devices if d.kind == "GPU")
+
+    @property
+    def has_accelerator(self) -> bool:
+        """Whether a GPU or TPU was found."""
+        return any(d.kind in ("GPU", "TPU") for d in self.devices)
+
+    @property
+    def num_replicas(self) -> int:
+        """How many copies of the model the strategy trains in parallel."""
+        return int(self.strategy.num_replicas_in_sync)
+
+    def summary(self) -> str:
+        """A short report, one fact a line."""
+        import keras
+        import tensorflow as tf
+
+        from bmlearn._version import __version__
+
+        strategy = type(self.strategy).__name__
+        if strategy == "_DefaultDistributionStrategy":
+            strategy = "default (one device)"
+        lines = [
+            f"bmlearn {__version__} | TensorFlow {tf.__version__} | Keras {keras.__version__}",
+            "devices   : " + "; ".join(str(d) for d in self.devices),
+            f"strategy  : {strategy}, {self.num_replicas} replica(s)",
+            f"precision : {self.precision}" + (" + XLA" if self.jit_compile else ""),
+            f"profile   : {self.profile.name} ({self.profile.description})",
+            f"seed      : {self.seed}" + (" (deterministic ops)" if self.deterministic else ""),
+        ]
+        lines += [f"note      : {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def _find_devices(tf) -> tuple:
+    devices = []
+    for kind in ("GPU", "TPU", "CPU"):
+        for dev in tf.config.list_physical_devices(kind):
+            description, capability = "", None
+            if kind == "GPU":
+                try:
+                    details = tf.config.experimental.get_device_details(dev)
+                except (RuntimeError, ValueError):  # pragma: no cover - GPU only
+                    details = {}
+                description = details.get("device_name", "")
+                capability = details.get("compute_capability")
+            devices.append(Device(kind, dev.name, description, capability))
+    return tuple(devices)
+
+
+def _choose_precision(devices, requested) -> str:
+    if requested is False:
+        return "float32"
+    if any(d.kind == "TPU" for d in devices):
+        auto = "mixed_bfloat16"
+    elif any(d.kind == "GPU" and (d.compute_capability or (0, 0)) >= (7, 0) for d in devices):
+        auto = "mixed_float16"  # tensor cores: Volta (7.0) and newer, Colab's T4 is 7.5
+    else:
+        auto = "float32"
+    if requested is None:
+        return auto
+    if isinstance(requested, str):
+        if requested not in ("float32", "mixed_float16", "mixed_bfloat16"):
+            raise ValueError(
+                "mixed_precision must be None, True, False, 'float32', 'mixed_float16' or "
+                f"'mixed_bfloat16', but received {requested!r}."
+            )
+        return requested
+    if requested is True:
+        return auto if auto != "float32" else "mixed_bfloat16"
+    raise ValueError(
+        f"mixed_precision must be None, a bool or a policy name, but received {requested!r}."
+    )
+
+
+def setup(
+    profile: str | None = None,
+    *,
+    seed: int = 0,
+    mixed_precision=None,
+    deterministic: bool | None = None,
+    verbose: bool = True,
+) -> Runtime:
+    """Prepare TensorFlow for a lesson and report what was decided.
+
+    Call it first, before importing Keras or TensorFlow yourself, so that
+    their start-up log lines are silenced.
+
+    Args:
+        profile: ``"quick"``, ``"full"`` or ``None``. ``None`` reads
+            ``$BMLEARN_PROFILE``, else picks ``full`` with a GPU or TPU and
+            ``quick`` without.
+        seed: seed for Python's ``random``, NumPy and TensorFlow.
+        mixed_precision: ``None`` turns mixed precision on where the hardware
+            supports it (``mixed_float16`` on GPUs of compute capability 7.0 or
+            newer, ``mixed_bfloat16`` on TPUs); ``False`` keeps float32; a
+            policy name forces that policy.
+        deterministic: enable TensorFlow's deterministic ops so that runs
+            repeat exactly. ``None`` means on without an accelerator (cheap on
+            CPUs) and off with one (slower on GPUs).
+        verbose: print the report.
+
+    Returns:
+        A :class:`Runtime` describing devices, strategy, precision, profile
+        and seed.
+
+    Raises:
+        ValueError: for an unknown profile or precision policy, or a negative
+            seed.
+
+    Example:
+        >>> env = setup(profile="quick", verbose=False)
+        >>> env.profile.name, env.num_replicas
+        ('quick', 1)
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, but received {seed!r}.")
+    tf = import_tensorflow()
+    with silenced_stderr():
+        import keras
+
+        devices = _find_devices(tf)
+        for dev in tf.config.list_physical_devices("GPU"):
+            try:  # share the GPU politely (Colab); only possible before first use
+                tf.config.experimental.set_memory_growth(dev, True)
+            except (RuntimeError, ValueError):  # pragma: no cover - GPU only
+                pass
+    has_accelerator = any(d.kind in ("GPU", "TPU") for d in devices)
+    chosen = resolve_profile(profile, has_accelerator)
+
+    precision = _choose_precision(devices, mixed_precision)
+    keras.mixed_precision.set_global_policy(precision)
+
+    gpus = [d for d in devices if d.kind == "GPU"]
+    if len(gpus) > 1:
+        strategy = tf.distribute.MirroredStrategy()
+    else:
+        strategy = tf.distribute.get_strategy()
+
+    if deterministic is None:
+        deterministic = not has_accelerator
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+
+    notes = []
+    if chosen.name == "full" and not has_accelerator:
+        notes.append(
+            "the full profile is running without a GPU: lessons will be slow. " + COLAB_GPU_HINT
+        )
+    runtime = Runtime(
+        devices=devices,
+        strategy=strategy,
+        precision=precision,
+        jit_compile=has_accelerator,
+        profile=chosen,
+        seed=seed,
+        deterministic=bool(deterministic),
+        in_colab="google.colab" in sys.modules,
+        notes=tuple(notes),
+    )
+    if verbose:
+        print(runtime.summary())
+    return runtime
+
+
+# Make sure TensorFlow's oneDNN notice and friends stay quiet for child
+# processes (e.g. a kernel started by a lesson) too.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -1,0 +1,196 @@
+"""Input checks shared by every bmlearn module.
+
+Each check raises :class:`ValueError` with a message that names what was
+expected and what was received, so that bad input never turns into a silent
+wrong answer or a NumPy traceback three calls deeper. This module imports only
+NumPy, so :mod:`bmlearn.math` can use it without importing TensorFlow.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "as_finite_array",
+    "check_labels",
+    "check_same_length",
+    "check_fraction",
+    "check_positive_int",
+]
+
+
+def as_finite_array(x, name: str, *, ndim=None, min_ndim=None, dtype=float) -> np.ndarray:
+    """Convert ``x`` to a NumPy array and check that it is usable.
+
+    Args:
+        x: array-like input.
+        name: the argument's name, used in error messages.
+        ndim: required number of dimensions (an int or a tuple of allowed
+            ints), or ``None`` for any.
+        min_ndim: smallest allowed number of dimensions, or ``None``.
+        dtype: NumPy dtype to convert to (``float`` by default).
+
+    Returns:
+        The input as an array of ``dtype``.
+
+    Raises:
+        ValueError: if ``x`` is empty, has the wrong number of dimensions,
+            cannot be converted to numbers, or holds NaN or infinity.
+
+    Example:
+        >>> as_finite_array([1, 2, 3], "x")
+        array([1., 2., 3.])
+        >>> as_finite_array([1.0, float("nan")], "x")
+        Traceback (most recent call last):
+        ...
+        ValueError: x must hold finite numbers, but received 1 NaN and 0 infinite values (shape (2,)).
+    """
+    try:
+        arr = np.asarray(x, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be an array of numbers, but received {type(x).__name__}: {exc}"
+        ) from None
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(str(a) for a in allowed)
+            raise ValueError(
+                f"{name} must have {want} dimension(s), but received shape {arr.shape} "
+                f"({arr.ndim} dimension(s))."
+            )
+    if min_ndim is not None and arr.ndim < min_ndim:
+        raise ValueError(
+            f"{name} must have at least {min_ndim} dimension(s), but received shape {arr.shape}."
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, but received shape {arr.shape}.")
+    if np.issubdtype(arr.dtype, np.inexact):
+        n_nan = int(np.isnan(arr).sum())
+        n_inf = int(np.isinf(arr).sum())
+        if n_nan or n_inf:
+            raise ValueError(
+                f"{name} must hold finite numbers, but received {n_nan} NaN and {n_inf} "
+                f"infinite values (shape {arr.shape})."
+            )
+    return arr
+
+
+def check_labels(y, num_classes: int, name: str = "y") -> np.ndarray:
+    """Check integer class labels in ``0 .. num_classes - 1``.
+
+    Args:
+        y: array-like of class labels, one per sample.
+        num_classes: number of classes.
+        name: the argument's name, used in error messages.
+
+    Returns:
+        The labels as a 1-D ``int64`` array.
+
+    Raises:
+        ValueError: if labels are not whole numbers, not 1-D, or outside the range.
+
+    Example:
+        >>> check_labels([0, 2, 1], num_classes=3)
+        array([0, 2, 1])
+        >>> check_labels([0, 3], num_classes=3)
+        Traceback (most recent call last):
+        ...
+        ValueError: y must hold class labels in 0..2, but received values from 0 to 3.
+    """
+    check_positive_int(num_classes, "num_classes")
+    arr = as_finite_array(y, name, ndim=1)
+    if not np.all(arr == np.round(arr)):
+        raise ValueError(f"{name} must hold whole-number class labels, but received {arr[:5]}...")
+    labels = arr.astype(np.int64)
+    lo, hi = int(labels.min()), int(labels.max())
+    if lo < 0 or hi >= num_classes:
+        raise ValueError(
+            f"{name} must hold class labels in 0..{num_classes - 1}, "
+            f"but received values from {lo} to {hi}."
+        )
+    return labels
+
+
+def check_same_length(x, y, x_name: str = "x", y_name: str = "y") -> None:
+    """Check that two arrays hold the same number of samples (first axis).
+
+    Args:
+        x: first array.
+        y: second array.
+        x_name: name of ``x`` in messages.
+        y_name: name of ``y`` in messages.
+
+    Raises:
+        ValueError: if their lengths differ.
+
+    Example:
+        >>> check_same_length([1, 2], [3, 4])
+        >>> check_same_length([1, 2], [3])
+        Traceback (most recent call last):
+        ...
+        ValueError: x and y must hold the same number of samples, but received 2 and 1.
+    """
+    nx, ny = len(x), len(y)
+    if nx != ny:
+        raise ValueError(
+            f"{x_name} and {y_name} must hold the same number of samples, "
+            f"but received {nx} and {ny}."
+        )
+
+
+def check_fraction(value, name: str, *, allow_zero: bool = False) -> float:
+    """Check a fraction strictly between 0 and 1 (or 0 allowed when asked).
+
+    Args:
+        value: the number to check.
+        name: its name, used in error messages.
+        allow_zero: whether 0 is accepted.
+
+    Returns:
+        The value as a float.
+
+    Example:
+        >>> check_fraction(0.2, "test_fraction")
+        0.2
+        >>> check_fraction(1.5, "test_fraction")
+        Traceback (most recent call last):
+        ...
+        ValueError: test_fraction must be a number in (0, 1), but received 1.5.
+    """
+    lo = "[0" if allow_zero else "(0"
+    if (
+        not isinstance(value, numbers.Real)
+        or isinstance(value, bool)
+        or not np.isfinite(value)
+        or value >= 1
+        or value < 0
+        or (value == 0 and not allow_zero)
+    ):
+        raise ValueError(f"{name} must be a number in {lo}, 1), but received {value!r}.")
+    return float(value)
+
+
+def check_positive_int(value, name: str) -> int:
+    """Check a positive whole number (a size, a count, a number of classes).
+
+    Args:
+        value: the number to check.
+        name: its name, used in error messages.
+
+    Returns:
+        The value as an int.
+
+    Example:
+        >>> check_positive_int(3, "units")
+        3
+        >>> check_positive_int(0, "units")
+        Traceback (most recent call last):
+        ...
+        ValueError: units must be a positive integer, but received 0.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, but received {value!r}.")
+    return int(value)

@@ -1,0 +1,156 @@
+"""Repository checks: lessons, their notebooks, the table of contents, the book config."""
+
+import json
+import pathlib
+import re
+
+import jupytext
+import nbformat
+import pytest
+import yaml
+
+import bmlearn
+from bmlearn.bench import lessons_in_toc
+from bmlearn.course import REPOSITORY, install_cell_source
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+LESSON_MDS = sorted((ROOT / "lessons").glob("*/*.md"))
+LESSON_IDS = [str(p.relative_to(ROOT)) for p in LESSON_MDS]
+
+
+def _cells(nb):
+    return [(c.cell_type, c.source.strip(), tuple(c.metadata.get("tags", []))) for c in nb.cells]
+
+
+def _code_cells(path):
+    return [c for c in jupytext.read(path).cells if c.cell_type == "code"]
+
+
+def test_there_are_lessons():
+    assert len(LESSON_MDS) >= 4
+
+
+def test_every_lesson_is_in_the_toc_and_every_toc_entry_exists():
+    toc_lessons = lessons_in_toc(ROOT)
+    assert sorted(toc_lessons) == LESSON_MDS, "lessons and _toc.yml disagree"
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text())
+    assert toc["root"] == "book/intro"
+    for f in files + [toc["root"]]:
+        assert (ROOT / f"{f}.md").exists(), f"_toc.yml names {f}, which does not exist"
+
+
+@pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
+def test_pair_exists_and_is_in_sync(md):
+    ipynb = md.with_suffix(".ipynb")
+    assert ipynb.exists(), f"{ipynb.name} is missing: run `make sync`"
+    from_md = jupytext.read(md)
+    from_ipynb = jupytext.read(ipynb)
+    assert _cells(from_md) == _cells(from_ipynb), (
+        f"{md.name} and {ipynb.name} are out of sync: run `make sync`"
+    )
+    assert from_ipynb.metadata["kernelspec"]["name"] == "python3"
+    assert "md:myst" in from_ipynb.metadata["jupytext"]["formats"]
+
+
+@pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
+def test_committed_notebook_has_no_outputs(md):
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert not cell.outputs, f"{md.with_suffix('.ipynb').name} cell {i} holds outputs"
+            assert cell.execution_count is None, f"cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
+def test_lesson_starts_with_install_cell_then_setup(md):
+    code = _code_cells(md)
+    assert code[0].source.strip() == install_cell_source(), (
+        f"{md.name}: the first cell must be bmlearn.course.install_cell_source()"
+    )
+    assert "bm.setup()" in code[1].source and "import bmlearn as bm" in code[1].source, (
+        f"{md.name}: the second cell must import bmlearn and call bm.setup()"
+    )
+    before = "\n".join(c.source for c in code[:2])
+    assert "import keras" not in before and "import tensorflow" not in before
+
+
+@pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
+def test_lesson_checks_its_claims_in_hidden_cells(md):
+    hidden = [c for c in _code_cells(md)[1:] if "remove-cell" in c.metadata.get("tags", [])]
+    assert hidden and all("assert" in c.source for c in hidden), (
+        f"{md.name}: claims must be checked by asserts in cells tagged remove-cell"
+    )
+
+
+@pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
+def test_lesson_shape(md):
+    text = md.read_text(encoding="utf-8")
+    assert re.search(r"^# \d+\.\d+ ", text, re.M), "a numbered title"
+    for needed in ("In this lesson", "**Prerequisites:**", "**Run time:**", "## Summary",
+                   "## Exercises", "{solution-start}", ":class: dropdown", "## Further reading"):
+        assert needed in text, f"{md.name} lacks {needed!r}"
+    assert text.count("{exercise-start}") == text.count("{solution-start}") >= 1
+
+
+@pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
+def test_lesson_sizes_come_from_the_profile_when_it_trains(md):
+    source = "\n".join(c.source for c in _code_cells(md))
+    if ".fit(" in source:
+        assert "env.profile.pick(" in source, f"{md.name} trains but takes no size from the profile"
+
+
+@pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
+def test_lessons_download_nothing(md):
+    source = "\n".join(c.source for c in _code_cells(md)[1:])
+    for pattern in ("urlopen", "requests.", "wget", "curl ", "get_file(", "fetch_openml", "tfds.load"):
+        assert pattern not in source, f"{md.name} uses {pattern!r}: lessons must run offline"
+
+
+def test_one_place_holds_the_repository_url():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["repository"]["url"] == REPOSITORY
+    assert f'Homepage = "{REPOSITORY}"' in (ROOT / "pyproject.toml").read_text()
+    for path in ROOT.glob("bmlearn/**/*.py"):
+        if path.name != "course.py":
+            assert REPOSITORY not in path.read_text(), f"{path} repeats the repository URL"
+
+
+def test_book_config():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["execute"]["execute_notebooks"] == "cache"
+    assert config["only_build_toc_files"] is True
+    assert "**/*.ipynb" in config["exclude_patterns"]
+    assert config["sphinx"]["config"]["nb_output_stderr"] == "remove"
+    assert config["launch_buttons"]["colab_url"].startswith("https://colab.research.google.com")
+    assert config["author"] and config["copyright"]
+
+
+def test_glossary_has_chinese_for_every_term():
+    text = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    entries = re.findall(r"^([A-Z][^\n]*)\n  \*\*([^*]+)\*\* — (.+)$", text, re.M)
+    terms = re.findall(r"^[A-Z][^\n]*$", text.split(":sorted:", 1)[1], re.M)
+    assert len(entries) == len(terms) >= 30
+    for term, chinese, definition in entries:
+        assert re.search(r"[\u4e00-\u9fff]", chinese), f"{term}: no Chinese term"
+        assert len(definition) > 15
+
+
+def test_lesson_terms_exist_in_glossary():
+    glossary = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8").lower()
+    for md in LESSON_MDS:
+        for term in re.findall(r"\{term\}`([^`<]+)`", md.read_text(encoding="utf-8")):
+            assert f"\n{term.lower()}\n" in glossary, f"{md.name}: {{term}}`{term}` not in glossary"
+
+
+def test_dependencies_agree():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    env = (ROOT / "environment.yml").read_text()
+    for requirement in ("tensorflow>=2.16", "keras>=3.0", "jupyter-book>=1,<2", "nbval", "jupytext"):
+        assert requirement in pyproject and requirement in env, requirement
+
+
+def test_version_and_public_api():
+    assert re.fullmatch(r"\d+\.\d+\.\d+", bmlearn.__version__)
+    for name in bmlearn.__all__:
+        assert getattr(bmlearn, name) is not None

@@ -1,0 +1,111 @@
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import bmlearn as bm
+from bmlearn.profiles import PROFILES, resolve_profile
+from bmlearn.runtime import Device, _choose_precision
+
+
+def test_setup_on_cpu_defaults(tf, monkeypatch, capsys):
+    monkeypatch.delenv("BMLEARN_PROFILE", raising=False)
+    env = bm.setup()
+    out = capsys.readouterr().out
+    has_gpu = bool(tf.config.list_physical_devices("GPU"))
+    assert env.profile.name == ("full" if has_gpu else "quick")
+    assert any(d.kind == "CPU" for d in env.devices)
+    assert env.num_replicas >= 1
+    assert "devices" in out and "profile" in out and "strategy" in out
+    if not has_gpu:
+        assert env.precision == "float32" and not env.jit_compile and env.deterministic
+
+
+def test_profile_environment_override(tf, monkeypatch):
+    monkeypatch.setenv("BMLEARN_PROFILE", "full")
+    env = bm.setup(verbose=False)
+    assert env.profile.name == "full"
+    if not env.has_accelerator:
+        assert any("without a GPU" in n and "Colab" in n for n in env.notes)
+
+
+def test_profile_argument_beats_environment(tf, monkeypatch):
+    monkeypatch.setenv("BMLEARN_PROFILE", "full")
+    assert bm.setup("quick", verbose=False).profile.name == "quick"
+
+
+def test_bad_profile_names_the_variable(monkeypatch):
+    monkeypatch.setenv("BMLEARN_PROFILE", "medium")
+    with pytest.raises(ValueError, match="BMLEARN_PROFILE must be one of 'quick', 'full'"):
+        resolve_profile(None, has_gpu=False)
+
+
+def test_resolve_profile_by_hardware(monkeypatch):
+    monkeypatch.delenv("BMLEARN_PROFILE", raising=False)
+    assert resolve_profile(None, has_gpu=True).name == "full"
+    assert resolve_profile(None, has_gpu=False).name == "quick"
+    assert PROFILES["full"].pick(quick=1, full=2) == 2
+
+
+def test_bad_seed():
+    with pytest.raises(ValueError, match="seed"):
+        bm.setup(seed=-1, verbose=False)
+
+
+def test_seeds_make_runs_repeat(tf):
+    bm.setup(seed=7, verbose=False)
+    a = (np.random.rand(3), tf.random.uniform((3,)).numpy())
+    bm.setup(seed=7, verbose=False)
+    b = (np.random.rand(3), tf.random.uniform((3,)).numpy())
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_precision_choice():
+    cpu = (Device("CPU", "/physical_device:CPU:0"),)
+    t4 = (Device("GPU", "/physical_device:GPU:0", "Tesla T4", (7, 5)),) + cpu
+    k80 = (Device("GPU", "/physical_device:GPU:0", "Tesla K80", (3, 7)),) + cpu
+    tpu = (Device("TPU", "/physical_device:TPU:0"),) + cpu
+    assert _choose_precision(cpu, None) == "float32"
+    assert _choose_precision(t4, None) == "mixed_float16"
+    assert _choose_precision(k80, None) == "float32"
+    assert _choose_precision(tpu, None) == "mixed_bfloat16"
+    assert _choose_precision(t4, False) == "float32"
+    assert _choose_precision(cpu, "mixed_bfloat16") == "mixed_bfloat16"
+    with pytest.raises(ValueError, match="mixed_precision"):
+        _choose_precision(cpu, "half")
+
+
+def test_mixed_precision_policy_is_applied(tf):
+    import keras
+
+    try:
+        env = bm.setup(mixed_precision="mixed_bfloat16", verbose=False)
+        assert keras.mixed_precision.global_policy().name == "mixed_bfloat16"
+        assert env.precision == "mixed_bfloat16"
+    finally:
+        bm.setup(mixed_precision=False, verbose=False)
+    assert keras.mixed_precision.global_policy().name == "float32"
+
+
+def test_setup_silences_tensorflow_noise():
+    # A fresh interpreter: importing TensorFlow through setup() prints nothing to stderr.
+    code = "import bmlearn as bm; bm.setup(verbose=False); import keras; print('ok')"
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+    assert result.stderr.strip() == "", result.stderr
+
+
+def test_import_bmlearn_is_light():
+    code = "import sys, bmlearn; print('tensorflow' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_unknown_attribute():
+    with pytest.raises(AttributeError):
+        bm.not_a_module  # noqa: B018
