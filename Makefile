@@ -15,7 +15,7 @@ export PYTHONUNBUFFERED := 1
 
 help:
 	@echo "make book   - render the book to _build/html (executes every lesson)"
-	@echo "make test   - unit tests + doctests + checks, every lesson with nbval, the book (-W)"
+	@echo "make test   - unit tests + doctests + checks, every lesson with nbval, the book (-W) and its pages"
 	@echo "make bench  - run every lesson and print seconds per lesson and the total"
 	@echo "make sync   - pair and sync lessons/**/*.md with their .ipynb (jupytext)"
 
@@ -29,12 +29,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests bmlearn
+	$(BIN)/python -m pytest -q tests bmlearn --ignore=tests/rendered
 
 lessons: $(STAMP)
 	$(BIN)/python -m pytest -q --nbval-lax lessons/
 
 test: unit lessons book
+	$(BIN)/python -m pytest -q tests/rendered
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going

@@ -55,9 +55,9 @@ class Profile:
 
 PROFILES = {
     "quick": Profile(
-        "quick", "small data and few epochs: each lesson runs in at most 60 s on 2 CPU cores"
+        "quick", "small data, few epochs: at most 60 s a lesson on 2 CPU cores"
     ),
-    "full": Profile("full", "the sizes a reader would want; meant for a GPU"),
+    "full": Profile("full", "the sizes a reader would want, for a GPU"),
 }
 
 
