@@ -1,23 +1,30 @@
 # bmlearn: two commands do everything.
 #   make book   render the whole book to _build/html (every lesson executed)
-#   make test   unit tests, doctests, repository checks, every lesson (nbval), the book
+#   make test   unit tests, doctests, repository checks, every lesson (nbval), the book (-W)
 # Each bootstraps .venv on a fresh machine that has only python3 >= 3.10.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.bmlearn-installed
+BROWSER_STAMP := $(VENV)/.bmlearn-browser-installed
 export PATH := $(abspath $(BIN)):$(PATH)
 export MPLBACKEND ?= Agg
 export PYTHONUNBUFFERED := 1
 
-.PHONY: all install test unit lessons book bench sync clean help
+# Executed lessons are cached by their source; when bmlearn itself changes,
+# throw the cache away so that the book never shows stale outputs.
+BMLEARN_SOURCES := $(shell find bmlearn -name '*.py' 2>/dev/null) pyproject.toml _config.yml
+CACHE_STAMP := _build/.bmlearn-sources
+
+.PHONY: help install test unit lessons book mathjax bench sync browser-test clean
 
 help:
-	@echo "make book   - render the book to _build/html (executes every lesson)"
-	@echo "make test   - unit tests + doctests + checks, every lesson with nbval, the book (-W) and its pages"
-	@echo "make bench  - run every lesson and print seconds per lesson and the total"
-	@echo "make sync   - pair and sync lessons/**/*.md with their .ipynb (jupytext)"
+	@echo "make book          render the book to _build/html (executes every lesson)"
+	@echo "make test          unit tests, doctests and checks; every lesson (nbval); the book (-W) and its pages"
+	@echo "make browser-test  the built book in headless Chromium: every page, math, images, links, search, dark mode"
+	@echo "make bench         seconds per lesson and the total"
+	@echo "make sync          pair and sync lessons/**/*.md with their .ipynb (jupytext)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "bmlearn needs Python >= 3.10, found " + sys.version)'
@@ -29,7 +36,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests bmlearn --ignore=tests/rendered
+	$(BIN)/python -m pytest -q tests bmlearn --ignore=tests/rendered --ignore=tests/browser
 
 lessons: $(STAMP)
 	$(BIN)/python -m pytest -q --nbval-lax lessons/
@@ -37,9 +44,25 @@ lessons: $(STAMP)
 test: unit lessons book
 	$(BIN)/python -m pytest -q tests/rendered
 
-book: $(STAMP)
+$(CACHE_STAMP): $(BMLEARN_SOURCES)
+	rm -rf _build/.jupyter_cache _build/jupyter_execute _build/.doctrees
+	mkdir -p _build && touch $@
+
+mathjax: $(STAMP)
+	$(BIN)/python tools/vendor_mathjax.py
+
+book: $(STAMP) $(CACHE_STAMP) mathjax
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in _build/html/index.html"
+
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	touch $@
+
+browser-test: book $(BROWSER_STAMP)
+	tools/ensure_chromium.sh
+	$(BIN)/python -m pytest -q tests/browser
+	@echo "Screenshots are in _build/screenshots/"
 
 bench: $(STAMP)
 	$(BIN)/python -m bmlearn.bench

@@ -154,3 +154,79 @@ def test_version_and_public_api():
     assert re.fullmatch(r"\d+\.\d+\.\d+", bmlearn.__version__)
     for name in bmlearn.__all__:
         assert getattr(bmlearn, name) is not None
+
+
+# --- Glossary links: every glossary term is linked where the course first uses it ----------
+
+GLOSSARY_TERMS = re.findall(
+    r"^([A-Z][^\n]*)\n  \*\*", (ROOT / "book" / "glossary.md").read_text(encoding="utf-8"), re.M
+)
+
+
+def _prose(md_text: str) -> str:
+    """The Markdown prose of a MyST notebook, with {term} roles marked by \\x01…\\x02.
+
+    Drops front matter, code cells, fenced blocks and directives, math, headings,
+    other roles, inline code and URLs, where a glossary word is not a use of the term.
+    """
+    text = re.sub(r"\A---\n.*?\n---\n", "", md_text, flags=re.S)
+    text = re.sub(r"```[^\n]*\n.*?```", "", text, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)
+    text = re.sub(r"\$[^$\n]+\$", "", text)
+    text = re.sub(r"^#.*$", "", text, flags=re.M)
+    text = re.sub(r"\{term\}`([^`]*)`", lambda m: "\x01" + m.group(1) + "\x02", text)
+    text = re.sub(r"\{[\w:-]+\}`[^`]*`", " ", text)
+    text = re.sub(r"`[^`]*`", " ", text)
+    return re.sub(r"<https?://[^>]*>|https?://\S+", " ", text)
+
+
+def _first_use_is_linked(text: str, term: str):
+    """None if the term is not used; else whether its first use is (or follows) a link."""
+    match = re.search(r"(?<![\w-])" + re.escape(term) + r"(s|es)?(?![\w-])", text, re.I)
+    if not match:
+        return None
+    for role in re.finditer("\x01([^\x02]*)\x02", text):
+        if role.start() <= match.start() < role.end():
+            return True
+        if role.start() < match.start() and re.search(
+            r"<\s*" + re.escape(term) + r"\s*>", role.group(1), re.I
+        ):
+            return True
+    return False
+
+
+def test_glossary_terms_are_linked_at_their_first_use_in_the_course():
+    unlinked, seen = [], set()
+    for md in lessons_in_toc(ROOT):
+        text = _prose(md.read_text(encoding="utf-8"))
+        for term in GLOSSARY_TERMS:
+            if term in seen:
+                continue
+            linked = _first_use_is_linked(text, term)
+            if linked is not None:
+                seen.add(term)
+                if not linked:
+                    unlinked.append(f"{md.relative_to(ROOT)}: {term}")
+    assert not unlinked, "link the first use with {term}: " + "; ".join(unlinked)
+
+
+def test_first_use_check_can_fail():
+    assert _first_use_is_linked(_prose("A neuron and a {term}`neuron`."), "Neuron") is False
+    assert _first_use_is_linked(_prose("The {term}`neurons <neuron>` fire."), "Neuron") is True
+    assert _first_use_is_linked(_prose("```{code-cell}\nneuron\n```\nNothing."), "Neuron") is None
+
+
+@pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
+def test_solution_code_is_checked(md):
+    text = md.read_text(encoding="utf-8")
+    for block in re.findall(r"\{solution-start\}.*?\{solution-end\}", text, re.S):
+        for cell in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", block, re.S):
+            assert "assert" in cell, f"{md.name}: a solution's code cell checks nothing"
+
+
+def test_workflows_publish_and_test():
+    book = (ROOT / ".github" / "workflows" / "book.yml").read_text()
+    test = (ROOT / ".github" / "workflows" / "test.yml").read_text()
+    assert "make book" in book and "deploy-pages" in book and "_build/html" in book
+    assert "make test" in test and "pull_request" in test and "push" in test
+    assert "make browser-test" in (ROOT / ".ci" / "run").read_text()
