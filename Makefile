@@ -17,13 +17,15 @@ export PYTHONUNBUFFERED := 1
 BMLEARN_SOURCES := $(shell find bmlearn -name '*.py' 2>/dev/null) pyproject.toml _config.yml
 CACHE_STAMP := _build/.bmlearn-sources
 
-.PHONY: help install test unit lessons book mathjax bench sync browser-test clean
+.PHONY: help install test unit lessons book mathjax bench bench-train sync browser-test test-compat clean
 
 help:
 	@echo "make book          render the book to _build/html (executes every lesson)"
 	@echo "make test          unit tests, doctests and checks; every lesson (nbval); the book (-W) and its pages"
 	@echo "make browser-test  the built book in headless Chromium: every page, math, images, links, search, dark mode"
+	@echo "make test-compat   unit tests and every lesson on Python 3.12 + TF 2.20 and Python 3.10 + TF 2.16; the Colab install path"
 	@echo "make bench         seconds per lesson and the total"
+	@echo "make bench-train   samples/s of the Part 1 CNN: plain fit vs bmlearn's fast path"
 	@echo "make sync          pair and sync lessons/**/*.md with their .ipynb (jupytext)"
 
 $(STAMP): pyproject.toml
@@ -64,8 +66,14 @@ browser-test: book $(BROWSER_STAMP)
 	$(BIN)/python -m pytest -q tests/browser
 	@echo "Screenshots are in _build/screenshots/"
 
+test-compat: $(STAMP)
+	$(BIN)/python tools/compat.py
+
 bench: $(STAMP)
 	$(BIN)/python -m bmlearn.bench
+
+bench-train: $(STAMP)
+	$(BIN)/python -m bmlearn.bench train
 
 sync: $(STAMP)
 	$(BIN)/jupytext --sync lessons/*/*.md

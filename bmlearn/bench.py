@@ -1,4 +1,6 @@
-"""Time every lesson: ``python -m bmlearn.bench`` (or ``make bench``).
+"""Benchmarks: ``python -m bmlearn.bench`` (``make bench``) times every lesson;
+``python -m bmlearn.bench train`` (``make bench-train``) measures training
+throughput (see :mod:`bmlearn.train.bench`).
 
 Executes each lesson (the MyST ``.md`` source) in a fresh kernel, in the order
 of ``_toc.yml``, and prints seconds per lesson and the total. With
@@ -75,6 +77,13 @@ def run_lesson(path: pathlib.Path, timeout: int = 1200) -> float:
 
 def main(argv=None) -> int:
     """Command-line entry point; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["train"]:
+        from bmlearn.train.bench import main as train_main
+
+        return train_main(argv[1:])
+    if argv[:1] == ["lessons"]:
+        argv = argv[1:]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lessons", nargs="*", help="lesson .md files (default: all in _toc.yml)")
     parser.add_argument("--check", action="store_true", help="fail when over budget")

@@ -132,6 +132,21 @@ def _find_devices(tf) -> tuple:
     return tuple(devices)
 
 
+def _split_cpu(tf, n: int) -> None:
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    wanted = [tf.config.LogicalDeviceConfiguration() for _ in range(n)]
+    current = tf.config.get_logical_device_configuration(cpu)
+    if current is not None and len(current) == n:
+        return
+    try:
+        tf.config.set_logical_device_configuration(cpu, wanted)
+    except RuntimeError:
+        raise ValueError(
+            f"logical_cpus={n} must be set before TensorFlow first uses a device: call "
+            "bmlearn.setup(logical_cpus=...) first, in a fresh kernel."
+        ) from None
+
+
 def _choose_precision(devices, requested) -> str:
     if requested is False:
         return "float32"
@@ -163,6 +178,7 @@ def setup(
     seed: int = 0,
     mixed_precision=None,
     deterministic: bool | None = None,
+    logical_cpus: int | None = None,
     verbose: bool = True,
 ) -> Runtime:
     """Prepare TensorFlow for a lesson and report what was decided.
@@ -182,6 +198,11 @@ def setup(
         deterministic: enable TensorFlow's deterministic ops so that runs
             repeat exactly. ``None`` means on without an accelerator (cheap on
             CPUs) and off with one (slower on GPUs).
+        logical_cpus: split the CPU into this many logical devices, to try
+            ``tf.distribute`` strategies without several GPUs (e.g. a
+            ``MirroredStrategy`` over ``/cpu:0`` and ``/cpu:1``). Must be
+            set before TensorFlow first uses a device, so call ``setup``
+            first in the lesson.
         verbose: print the report.
 
     Returns:
@@ -199,7 +220,13 @@ def setup(
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, but received {seed!r}.")
+    if logical_cpus is not None and (
+        isinstance(logical_cpus, bool) or not isinstance(logical_cpus, int) or logical_cpus < 1
+    ):
+        raise ValueError(f"logical_cpus must be a positive integer, but received {logical_cpus!r}.")
     tf = import_tensorflow()
+    if logical_cpus:
+        _split_cpu(tf, logical_cpus)
     with silenced_stderr():
         import keras
 

@@ -109,3 +109,20 @@ def test_import_bmlearn_is_light():
 def test_unknown_attribute():
     with pytest.raises(AttributeError):
         bm.not_a_module  # noqa: B018
+
+
+def test_logical_cpus_allow_a_mirrored_strategy_on_one_cpu():
+    code = (
+        "import bmlearn as bm; bm.setup(logical_cpus=2, verbose=False);"
+        "import tensorflow as tf;"
+        "s = tf.distribute.MirroredStrategy(['/cpu:0', '/cpu:1']);"
+        "print(len(tf.config.list_logical_devices('CPU')), s.num_replicas_in_sync)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["2", "2"]
+
+
+def test_logical_cpus_validated():
+    with pytest.raises(ValueError, match="logical_cpus"):
+        bm.setup(logical_cpus=0, verbose=False)

@@ -82,6 +82,8 @@ def test_page(browser, base_url, screenshots, doc):
         assert page.evaluate(_BROKEN_IMAGES) == []
         scripts = page.evaluate("() => Array.from(document.scripts).map(s => s.src).filter(Boolean)")
         assert all(s.startswith(base_url) for s in scripts), scripts
+        mathjax_entry_points = [s for s in scripts if "/mathjax/" in s]
+        assert len(mathjax_entry_points) <= 1, mathjax_entry_points
         page.screenshot(path=str(screenshots / f"{doc.replace('/', '__')}.png"), full_page=True)
         assert problems == []
     finally:

@@ -1,0 +1,171 @@
+"""The compatibility matrix: ``make test-compat`` (``python tools/compat.py``).
+
+Runs bmlearn's unit tests and every lesson (nbval, hidden asserts included) in
+extra environments, each in its own virtual environment under ``.venv-compat/``:
+
+- Python 3.12 with a TensorFlow release close to what current Colab runtimes ship;
+- Python 3.10 with the oldest TensorFlow that ``pyproject.toml`` admits.
+
+Then it checks the Colab install path: in an environment where TensorFlow is
+already installed (as on Colab), it runs the lessons' exact install command
+against a locally built wheel of bmlearn, and asserts that TensorFlow, Keras and
+NumPy were neither upgraded nor reinstalled and that ``bmlearn.setup()`` works.
+
+It prints a table (environment, Python, TensorFlow, Keras, unit tests, lessons,
+whole-course time), writes it to ``_build/compat.md``, and exits non-zero if
+anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import glob
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+VENVS = ROOT / ".venv-compat"
+sys.path.insert(0, str(ROOT))
+
+from bmlearn.course import install_command  # noqa: E402  (bmlearn itself needs no TF to import)
+
+
+@dataclasses.dataclass(frozen=True)
+class Env:
+    name: str
+    python: str        # "3.12"
+    tensorflow: str    # a pip requirement for TensorFlow
+    why: str
+
+
+ENVIRONMENTS = [
+    Env("py312-tf220", "3.12", "tensorflow==2.20.*", "close to current Colab runtimes"),
+    Env("py310-tf216", "3.10", "tensorflow==2.16.*", "the oldest Python and TensorFlow we admit"),
+]
+
+VERSIONS = (
+    "import importlib.metadata as m, platform, json;"
+    "print(json.dumps({'python': platform.python_version(),"
+    " **{p: m.version(p) for p in ('tensorflow', 'keras', 'numpy')}}))"
+)
+
+
+def find_python(version: str) -> str:
+    """An interpreter of this version: on PATH, or under pyenv."""
+    found = shutil.which(f"python{version}")
+    if found:
+        return found
+    pattern = os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}")
+    candidates = sorted(glob.glob(pattern))
+    if candidates:
+        return candidates[-1]
+    raise SystemExit(f"no Python {version} found (tried python{version} on PATH and {pattern})")
+
+
+def run(cmd, **kwargs) -> subprocess.CompletedProcess:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, **kwargs)
+
+
+def prepare(env: Env, python: str | None) -> pathlib.Path:
+    """Create (once) the environment's venv with TensorFlow and bmlearn[test] installed."""
+    venv = VENVS / env.name
+    stamp = venv / ".bmlearn-compat"
+    spec = f"{env.tensorflow} {(ROOT / 'pyproject.toml').stat().st_mtime}"
+    if stamp.exists() and stamp.read_text() == spec:
+        return venv
+    shutil.rmtree(venv, ignore_errors=True)
+    run([python or find_python(env.python), "-m", "venv", venv], check=True)
+    pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet"]
+    run([*pip, "--upgrade", "pip"], check=True)
+    run([*pip, env.tensorflow, "-e", ".[test]"], check=True)
+    stamp.write_text(spec)
+    return venv
+
+
+def versions(venv: pathlib.Path) -> dict:
+    out = run([venv / "bin" / "python", "-c", VERSIONS], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def check_env(env: Env, python: str | None) -> dict:
+    venv = prepare(env, python)
+    py = venv / "bin" / "python"
+    row = {"environment": env.name, "why": env.why, **versions(venv)}
+    unit = run([py, "-m", "pytest", "-q", "tests", "bmlearn",
+                "--ignore=tests/rendered", "--ignore=tests/browser"])
+    row["unit tests"] = "pass" if unit.returncode == 0 else "FAIL"
+    start = time.perf_counter()
+    lessons = run([py, "-m", "pytest", "-q", "--nbval-lax", "lessons/"])
+    row["course seconds"] = round(time.perf_counter() - start)
+    row["lessons"] = "pass" if lessons.returncode == 0 else "FAIL"
+    return row
+
+
+def check_colab_install(env: Env, python: str | None) -> dict:
+    """The lessons' install command, run against a local wheel where TensorFlow is installed."""
+    venv = prepare(env, python)
+    py = venv / "bin" / "python"
+    with tempfile.TemporaryDirectory() as tmp:
+        run([py, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp, "."], check=True)
+        (wheel,) = pathlib.Path(tmp).glob("bmlearn-*.whl")
+        run([py, "-m", "pip", "uninstall", "--quiet", "-y", "bmlearn"], check=True)
+        before = versions(venv)
+        *flags, _requirement = install_command()   # the same flags, a local source
+        result = run([py, "-m", *flags, str(wheel)], capture_output=True, text=True)
+        after = versions(venv)
+        setup = run([py, "-c", "import bmlearn; env = bmlearn.setup(); print(env.profile.name)"],
+                    capture_output=True, text=True)
+    run([py, "-m", "pip", "install", "--quiet", "--no-deps", "-e", "."], check=True)  # restore
+    unchanged = all(before[p] == after[p] for p in ("tensorflow", "keras", "numpy"))
+    ok = result.returncode == 0 and unchanged and setup.returncode == 0
+    print(f"before {before}\nafter  {after}\nsetup: {setup.stdout.strip()} {setup.stderr.strip()}")
+    return {"environment": env.name, "install": "pass" if result.returncode == 0 else "FAIL",
+            "versions unchanged": "yes" if unchanged else f"NO: {before} -> {after}",
+            "setup()": "pass" if setup.returncode == 0 else "FAIL", "ok": ok}
+
+
+def table(rows, colab) -> str:
+    lines = ["| environment | Python | TensorFlow | Keras | NumPy | unit tests | lessons | whole course |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['environment']} ({r['why']}) | {r['python']} | {r['tensorflow']} | "
+                     f"{r['keras']} | {r['numpy']} | {r['unit tests']} | {r['lessons']} | "
+                     f"{r['course seconds']} s |")
+    if colab:
+        lines += ["", f"Colab install path ({colab['environment']}, TensorFlow preinstalled, the lessons' "
+                  f"install command against a local wheel): install {colab['install']}, "
+                  f"TensorFlow/Keras/NumPy unchanged: {colab['versions unchanged']}, "
+                  f"bmlearn.setup(): {colab['setup()']}."]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="bmlearn's compatibility matrix")
+    parser.add_argument("--env", action="append", choices=[e.name for e in ENVIRONMENTS],
+                        help="run only this environment (repeatable); default: all")
+    parser.add_argument("--python", help="interpreter to use (with a single --env), e.g. in CI")
+    parser.add_argument("--skip-colab", action="store_true", help="skip the Colab install check")
+    args = parser.parse_args(argv)
+    chosen = [e for e in ENVIRONMENTS if not args.env or e.name in args.env]
+    if args.python and len(chosen) != 1:
+        parser.error("--python needs exactly one --env")
+    rows = [check_env(env, args.python) for env in chosen]
+    colab = None if args.skip_colab else check_colab_install(chosen[0], args.python)
+    report = table(rows, colab)
+    print("\n" + report)
+    (ROOT / "_build").mkdir(exist_ok=True)
+    (ROOT / "_build" / "compat.md").write_text(report + "\n")
+    failed = any(r["unit tests"] != "pass" or r["lessons"] != "pass" for r in rows)
+    return 1 if failed or (colab and not colab["ok"]) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
