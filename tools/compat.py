@@ -40,14 +40,15 @@ from bmlearn.course import install_command  # noqa: E402  (bmlearn itself needs 
 @dataclasses.dataclass(frozen=True)
 class Env:
     name: str
-    python: str        # "3.12"
-    tensorflow: str    # a pip requirement for TensorFlow
+    python: str            # "3.12"
+    requirements: tuple   # pip requirements pinning TensorFlow (and Keras)
     why: str
 
 
 ENVIRONMENTS = [
-    Env("py312-tf220", "3.12", "tensorflow==2.20.*", "close to current Colab runtimes"),
-    Env("py310-tf216", "3.10", "tensorflow==2.16.*", "the oldest Python and TensorFlow we admit"),
+    Env("py312-tf220", "3.12", ("tensorflow==2.20.*",), "close to current Colab runtimes"),
+    Env("py310-tf216", "3.10", ("tensorflow==2.16.*", "keras==3.0.*"),
+        "the oldest Python, TensorFlow and Keras that pyproject.toml admits"),
 ]
 
 VERSIONS = (
@@ -78,14 +79,14 @@ def prepare(env: Env, python: str | None) -> pathlib.Path:
     """Create (once) the environment's venv with TensorFlow and bmlearn[test] installed."""
     venv = VENVS / env.name
     stamp = venv / ".bmlearn-compat"
-    spec = f"{env.tensorflow} {(ROOT / 'pyproject.toml').stat().st_mtime}"
+    spec = f"{env.requirements} {(ROOT / 'pyproject.toml').read_text()}"
     if stamp.exists() and stamp.read_text() == spec:
         return venv
     shutil.rmtree(venv, ignore_errors=True)
     run([python or find_python(env.python), "-m", "venv", venv], check=True)
     pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet"]
     run([*pip, "--upgrade", "pip"], check=True)
-    run([*pip, env.tensorflow, "-e", ".[test]"], check=True)
+    run([*pip, *env.requirements, "-e", ".[test]"], check=True)
     stamp.write_text(spec)
     return venv
 

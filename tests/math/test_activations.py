@@ -20,7 +20,7 @@ def _tf_value_and_grad(tf, fn, z):
     "name, tf_name",
     [("sigmoid", "sigmoid"), ("tanh", "tanh"), ("relu", "relu")],
 )
-def test_activation_and_grad_match_tensorflow(tf, rng, name, tf_name):
+def test_activation_and_grad_match_tensorflow(tf, rng, deviation, name, tf_name):
     tf_fn = {"sigmoid": tf.sigmoid, "tanh": tf.tanh, "relu": tf.nn.relu}[tf_name]
     z = np.concatenate([rng.normal(scale=5.0, size=200), EXTREME])
     y_tf, g_tf = _tf_value_and_grad(tf, tf_fn, z)
@@ -31,6 +31,8 @@ def test_activation_and_grad_match_tensorflow(tf, rng, name, tf_name):
     assert np.all(np.isfinite(y)) and np.all(np.isfinite(g))
     np.testing.assert_allclose(y, y_tf, atol=1e-6, rtol=0)
     np.testing.assert_allclose(g, g_tf, atol=1e-6, rtol=0)
+    deviation("activations", y, y_tf)
+    deviation("activations", g, g_tf)
 
 
 def test_derivatives_match_numerical_gradient(rng):
@@ -48,7 +50,7 @@ def test_sigmoid_known_values():
     np.testing.assert_allclose(bmm.sigmoid(np.log(3.0)), 0.75)
 
 
-def test_softmax_matches_tensorflow_including_extremes(tf, rng):
+def test_softmax_matches_tensorflow_including_extremes(tf, rng, deviation):
     logits = np.concatenate([rng.normal(scale=10.0, size=(20, 5)), [[1000.0, -1000.0, 0.0, 999.0, 1000.0]]])
     for axis in (-1, 0):
         ours = bmm.softmax(logits, axis=axis)
@@ -56,6 +58,7 @@ def test_softmax_matches_tensorflow_including_extremes(tf, rng):
         assert np.all(np.isfinite(ours))
         np.testing.assert_allclose(ours, ref, atol=1e-6, rtol=0)
         np.testing.assert_allclose(ours.sum(axis=axis), 1.0)
+        deviation("activations", ours, ref)
 
 
 def test_softmax_shift_invariance(rng):
@@ -63,7 +66,7 @@ def test_softmax_shift_invariance(rng):
     np.testing.assert_allclose(bmm.softmax(z), bmm.softmax(z + 123.4))
 
 
-def test_softmax_jacobian_matches_tensorflow(tf, rng):
+def test_softmax_jacobian_matches_tensorflow(tf, rng, deviation):
     z = rng.normal(size=(3, 4))
     zt = tf.constant(z)
     with tf.GradientTape() as tape:
@@ -72,6 +75,7 @@ def test_softmax_jacobian_matches_tensorflow(tf, rng):
     ref = tape.batch_jacobian(s, zt).numpy()
     np.testing.assert_allclose(bmm.softmax_jacobian(z), ref, atol=1e-6)
     np.testing.assert_allclose(bmm.softmax_jacobian(z[0]), ref[0], atol=1e-6)
+    deviation("activations", bmm.softmax_jacobian(z), ref)
 
 
 def test_softmax_jacobian_rows_sum_to_zero(rng):
