@@ -3,7 +3,9 @@
 When pytest executes lessons (``pytest --nbval-lax lessons/``), this adds up
 the time spent in each notebook, prints a table at the end, and fails the run
 if a lesson exceeds its quick-profile budget (60 s on 2 CPU cores) or the
-course exceeds 10 minutes. The budget is not enforced under the full profile.
+course exceeds 10 minutes. The budget is not enforced under the full profile, nor
+when ``BMLEARN_SKIP_BUDGET`` is set (the compatibility matrix checks correctness;
+``make test`` checks time).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ _LESSON_SECONDS: dict[str, float] = collections.defaultdict(float)
 
 
 def _budget_applies() -> bool:
+    if os.environ.get("BMLEARN_SKIP_BUDGET"):  # e.g. the compatibility matrix: correctness only
+        return False
     profile = os.environ.get("BMLEARN_PROFILE", "").strip().lower()
     if profile:
         return profile == "quick"
