@@ -74,13 +74,31 @@ def test_scaling_by_sqrt_dk_keeps_the_score_spread_constant(rng):
         assert 0.85 < scaled.std() < 1.15
 
 
+def _keras_dot_product_attention(keras, q, k, v, causal):
+    """Keras's scaled dot-product attention on (B, T, H, D) arrays.
+
+    ``keras.ops.dot_product_attention`` where this Keras has it (newer 3.x);
+    on older Keras 3, ``keras.layers.Attention`` head by head, with the query
+    scaled by 1/sqrt(D) (that layer applies no scaling of its own).
+    """
+    if hasattr(keras.ops, "dot_product_attention"):
+        return keras.ops.convert_to_numpy(keras.ops.dot_product_attention(q, k, v, is_causal=causal))
+    layer = keras.layers.Attention(dtype="float64")
+    scale = 1.0 / np.sqrt(q.shape[-1])
+    heads = [
+        keras.ops.convert_to_numpy(
+            layer([q[:, :, h] * scale, v[:, :, h], k[:, :, h]], use_causal_mask=causal))
+        for h in range(q.shape[2])
+    ]
+    return np.stack(heads, axis=2)
+
+
 def test_attention_matches_keras_dot_product_attention(keras, rng, deviation):
     B, T, S, H, D = 2, 5, 5, 3, 4
     q, k, v = rng.normal(size=(B, T, H, D)), rng.normal(size=(B, S, H, D)), rng.normal(size=(B, S, H, D))
     to_heads_first = lambda a: np.transpose(a, (0, 2, 1, 3))  # Keras: (B, T, H, D); ours: (B, H, T, D)
     for causal in (False, True):
-        ref = keras.ops.convert_to_numpy(
-            keras.ops.dot_product_attention(q, k, v, is_causal=causal))
+        ref = _keras_dot_product_attention(keras, q, k, v, causal)
         mask = bmm.causal_mask(T) if causal else None
         out, _ = bmm.attention(to_heads_first(q), to_heads_first(k), to_heads_first(v), mask=mask)
         assert deviation("attention", to_heads_first(out), ref) < 1e-6

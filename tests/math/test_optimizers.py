@@ -162,14 +162,17 @@ def test_100_steps_match_keras_with_its_default_hyperparameters(tf, deviation, c
 def test_defaults_agree_with_keras_where_the_paper_does(tf):
     import keras
 
+    def value(v):  # Keras 3.0 keeps hyperparameters in variables that float() rejects
+        return float(keras.ops.convert_to_numpy(v))
+
     adam, k_adam = bmm.Adam(), keras.optimizers.Adam()
     assert (adam.lr, adam.beta1, adam.beta2) == (
-        pytest.approx(float(k_adam.learning_rate)), k_adam.beta_1, k_adam.beta_2
+        pytest.approx(value(k_adam.learning_rate)), k_adam.beta_1, k_adam.beta_2
     )
     assert adam.eps == 1e-8 and k_adam.epsilon == 1e-7  # the paper's eps vs Keras's
     rms, k_rms = bmm.RMSProp(), keras.optimizers.RMSprop()
-    assert rms.rho == k_rms.rho == 0.9 and rms.lr == pytest.approx(float(k_rms.learning_rate))
-    assert bmm.SGD().lr == pytest.approx(float(keras.optimizers.SGD().learning_rate))
+    assert rms.rho == k_rms.rho == 0.9 and rms.lr == pytest.approx(value(k_rms.learning_rate))
+    assert bmm.SGD().lr == pytest.approx(value(keras.optimizers.SGD().learning_rate))
 
 
 def test_epsilon_placement_matters_for_tiny_gradients(tf):
