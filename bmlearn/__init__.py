@@ -23,7 +23,7 @@ import importlib
 from bmlearn._version import __version__
 from bmlearn.runtime import Runtime, setup
 
-_SUBMODULES = ("baselines", "course", "data", "math", "models", "notebook", "plot", "validation")
+_SUBMODULES = ("baselines", "course", "data", "math", "models", "notebook", "plot", "train", "validation")
 
 __all__ = ["__version__", "Runtime", "setup", *_SUBMODULES]
 

@@ -15,6 +15,10 @@ __all__ = [
     "plot_decision_boundary",
     "plot_history",
     "show_images",
+    "plot_histories",
+    "plot_learning_rate",
+    "plot_roc_pr",
+    "plot_sparsity_curve",
 ]
 
 
@@ -238,5 +242,190 @@ def draw_dense_shapes(batch: int, n_in: int, n_out: int):
     ax.set_ylim(top - max(batch, n_in) - 1.5, top + 1.2)
     ax.set_aspect("equal")
     ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def plot_histories(histories, metric: str = "val_loss", *, title=None):
+    """Overlay one metric's curve from several training runs, one line per run.
+
+    Args:
+        histories: a dict mapping each run's name to its
+            ``keras.callbacks.History`` (or ``.history`` dict).
+        metric: the metric to plot, e.g. ``"val_loss"`` or ``"accuracy"``.
+        title: panel title.
+
+    Returns:
+        The Figure.
+
+    Raises:
+        ValueError: if ``histories`` is empty or a run lacks ``metric``.
+
+    Example:
+        >>> fig = plot_histories({"a": {"val_loss": [2, 1]}, "b": {"val_loss": [3, 2, 1]}})
+        >>> [len(line.get_xdata()) for line in fig.axes[0].lines]
+        [2, 3]
+    """
+    if not histories:
+        raise ValueError("histories must name at least one run, but received none.")
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    for name, history in dict(histories).items():
+        logs = getattr(history, "history", history)
+        if metric not in logs:
+            raise ValueError(f"run {name!r} has no metric {metric!r}; it holds {sorted(logs)}.")
+        values = np.asarray(logs[metric], dtype=float)
+        ax.plot(np.arange(1, len(values) + 1), values, label=name)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_learning_rate(schedule, steps: int, *, ax=None, title=None):
+    """Plot a learning-rate schedule over training steps.
+
+    Args:
+        schedule: a callable mapping a step number to a learning rate, such as
+            a ``keras.optimizers.schedules.LearningRateSchedule``.
+        steps: plot steps ``0 .. steps``.
+        ax: axes to draw in; a new figure when ``None``.
+        title: panel title.
+
+    Returns:
+        The Figure.
+
+    Raises:
+        ValueError: for ``steps`` that is not a positive integer.
+
+    Example:
+        >>> fig = plot_learning_rate(lambda step: 0.1 / (1 + step), 10)
+        >>> float(fig.axes[0].lines[0].get_ydata()[0])
+        0.1
+    """
+    steps = check_positive_int(steps, "steps")
+    grid = np.arange(steps + 1)
+    rates = np.array([float(schedule(int(s))) for s in grid])
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 3.2))
+    else:
+        fig = ax.figure
+    ax.plot(grid, rates)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("learning rate")
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_roc_pr(y_true, scores):
+    """ROC and precision-recall curves of one or more binary classifiers.
+
+    Left, the ROC curve: true-positive rate (recall) against false-positive
+    rate as the threshold falls, with the diagonal of a random guess. Right,
+    the precision-recall curve, with the horizontal line of a random guess
+    at the share of positives. Legends give the area under each curve
+    (ROC-AUC; average precision for PR).
+
+    Args:
+        y_true: true labels, 0 or 1.
+        scores: a dict mapping each model's name to its scores for class 1
+            (one per sample), or one array of scores.
+
+    Returns:
+        The Figure, with two panels.
+
+    Raises:
+        ValueError: for labels other than 0 and 1, only one class present,
+            NaN or infinite scores, or scores of another length.
+
+    Example:
+        >>> fig = plot_roc_pr([0, 0, 1, 1], {"model": [0.1, 0.4, 0.35, 0.8]})
+        >>> [ax.get_xlabel() for ax in fig.axes]
+        ['false-positive rate', 'recall']
+    """
+    from sklearn.metrics import (
+        average_precision_score,
+        precision_recall_curve,
+        roc_auc_score,
+        roc_curve,
+    )
+
+    from bmlearn.validation import check_labels
+
+    y = check_labels(y_true, 2, "y_true")
+    if y.min() == y.max():
+        raise ValueError("y_true must hold both classes, 0 and 1, but received only one.")
+    if not isinstance(scores, dict):
+        scores = {"model": scores}
+    fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(10, 4))
+    for name, s in scores.items():
+        check_same_length(y, s, "y_true", f"scores[{name!r}]")
+        s = as_finite_array(s, f"scores[{name!r}]", ndim=1)
+        fpr, tpr, _ = roc_curve(y, s)
+        ax_roc.plot(fpr, tpr, label=f"{name} (AUC {roc_auc_score(y, s):.3f})")
+        precision, recall, _ = precision_recall_curve(y, s)
+        ax_pr.plot(recall, precision, drawstyle="steps-post",
+                   label=f"{name} (AP {average_precision_score(y, s):.3f})")
+    ax_roc.plot([0, 1], [0, 1], "k--", linewidth=0.8, label="random guess")
+    ax_pr.axhline(y.mean(), color="k", linestyle="--", linewidth=0.8, label="random guess")
+    ax_roc.set_xlabel("false-positive rate")
+    ax_roc.set_ylabel("true-positive rate (recall)")
+    ax_roc.set_title("ROC curve")
+    ax_pr.set_xlabel("recall")
+    ax_pr.set_ylabel("precision")
+    ax_pr.set_title("precision-recall curve")
+    for ax in (ax_roc, ax_pr):
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.02)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="lower right" if ax is ax_roc else "upper right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_sparsity_curve(sparsities, accuracies, *, baseline=None, baseline_label="dense model"):
+    """Accuracy against the share of weights pruned, one line per method.
+
+    Args:
+        sparsities: the pruned shares, in [0, 1].
+        accuracies: a dict mapping each method's name (e.g. ``"pruned"``,
+            ``"pruned + fine-tuned"``) to one accuracy per sparsity.
+        baseline: an accuracy to draw as a horizontal reference line, or
+            ``None``.
+        baseline_label: the reference line's label.
+
+    Returns:
+        The Figure.
+
+    Raises:
+        ValueError: for NaN or infinite values, sparsities outside [0, 1], or
+            a method with another number of accuracies than sparsities.
+
+    Example:
+        >>> fig = plot_sparsity_curve([0.0, 0.5, 0.9], {"pruned": [0.9, 0.9, 0.5]}, baseline=0.9)
+        >>> len(fig.axes[0].lines)
+        2
+    """
+    x = as_finite_array(sparsities, "sparsities", ndim=1)
+    if x.min() < 0 or x.max() > 1:
+        raise ValueError(f"sparsities must lie in [0, 1], but received {x.min()} to {x.max()}.")
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    for name, acc in dict(accuracies).items():
+        acc = as_finite_array(acc, f"accuracies[{name!r}]", ndim=1)
+        check_same_length(x, acc, "sparsities", f"accuracies[{name!r}]")
+        ax.plot(100 * x, 100 * acc, marker="o", label=name)
+    if baseline is not None:
+        ax.axhline(100 * float(baseline), color="k", linestyle="--", linewidth=0.8,
+                   label=baseline_label)
+    ax.set_xlabel("weights set to zero (%)")
+    ax.set_ylabel("test accuracy (%)")
+    ax.grid(alpha=0.3)
+    ax.legend()
     fig.tight_layout()
     return fig

@@ -1,0 +1,32 @@
+import re
+
+import pytest
+
+from bmlearn.train import bench
+
+
+def test_bench_train_prints_both_paths_and_their_ratio(capsys):
+    assert bench.main(["--epochs", "1", "--repeats", "1", "--batch-size", "256"]) == 0
+    out = capsys.readouterr().out
+    plain = float(re.search(r"\(a\) plain fit.*:\s+([\d.]+) samples/s", out).group(1))
+    fast = float(re.search(r"\(b\) tf\.data \+ XLA.*:\s+([\d.]+) samples/s", out).group(1))
+    ratio = float(re.search(r"ratio \(b\) / \(a\)\s+:\s+([\d.]+)", out).group(1))
+    assert plain > 0 and fast > 0
+    assert ratio == pytest.approx(fast / plain, rel=0.01, abs=0.006)  # printed rounded
+    assert "warm-up" in out and "excluded" in out
+    assert "4 steps of 256 samples" in out  # 1167 // 256 = 4 full batches per epoch
+
+
+def test_dispatch_from_bmlearn_bench(monkeypatch):
+    import bmlearn.bench
+
+    seen = []
+    monkeypatch.setattr(bench, "main", lambda argv: seen.append(argv) or 7)
+    assert bmlearn.bench.main(["train", "--epochs", "2"]) == 7
+    assert seen == [["--epochs", "2"]]
+
+
+@pytest.mark.parametrize("flag", ["--epochs", "--repeats", "--batch-size"])
+def test_bad_counts(flag):
+    with pytest.raises(ValueError, match="must be a positive integer"):
+        bench.main([flag, "0"])
