@@ -72,6 +72,13 @@ def rows_sum_to_one(arr: np.ndarray, name: str, fn: str, *, hint: str = "") -> N
         )
 
 
+def _finite_real(value) -> bool:
+    """Whether ``value`` is a finite real number (bools excluded)."""
+    return (
+        not isinstance(value, bool) and isinstance(value, numbers.Real) and bool(np.isfinite(value))
+    )
+
+
 def non_negative_float(value, name: str) -> float:
     """Return ``value`` as a float after checking that it is finite and ≥ 0.
 
@@ -82,9 +89,7 @@ def non_negative_float(value, name: str) -> float:
         ValueError: eps must be a finite number >= 0, but received -1.
     """
     if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
+        not _finite_real(value)
         or value < 0
     ):
         raise ValueError(f"{name} must be a finite number >= 0, but received {value!r}.")
@@ -101,9 +106,7 @@ def positive_float(value, name: str) -> float:
         ValueError: lr must be a finite number > 0, but received 0.0.
     """
     if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
+        not _finite_real(value)
         or value <= 0
     ):
         raise ValueError(f"{name} must be a finite number > 0, but received {value!r}.")
@@ -120,9 +123,7 @@ def fraction_in_unit_interval(value, name: str) -> float:
         ValueError: beta1 must be a number in [0, 1), but received 1.0.
     """
     if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
+        not _finite_real(value)
         or not 0 <= value < 1
     ):
         raise ValueError(f"{name} must be a number in [0, 1), but received {value!r}.")
