@@ -23,7 +23,7 @@ help:
 	@echo "make book          render the book to _build/html (executes every lesson)"
 	@echo "make test          unit tests, doctests and checks; every lesson (nbval); the book (-W) and its pages"
 	@echo "make browser-test  the built book in headless Chromium: every page, math, images, links, search, dark mode"
-	@echo "make test-compat   unit tests and every lesson on Python 3.12 + TF 2.20 and Python 3.10 + TF 2.16; the Colab install path"
+	@echo "make test-compat   unit tests and every lesson on Python 3.12 + TF 2.20 and on the oldest Python, TF and Keras admitted; the Colab install path"
 	@echo "make bench         seconds per lesson and the total"
 	@echo "make bench-train   samples/s of the Part 1 CNN: plain fit vs bmlearn's fast path"
 	@echo "make sync          pair and sync lessons/**/*.md with their .ipynb (jupytext)"

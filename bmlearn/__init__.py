@@ -14,6 +14,7 @@ not import TensorFlow; :mod:`bmlearn.math` never imports it at all.
 - :mod:`bmlearn.math`: from-scratch NumPy math, verified against TensorFlow.
 - :mod:`bmlearn.baselines`: scikit-learn baselines to compare models with.
 - :mod:`bmlearn.plot`: plots used across lessons.
+- :mod:`bmlearn.versions`: the oldest TensorFlow and Keras the course is tested on.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ import importlib
 from bmlearn._version import __version__
 from bmlearn.runtime import Runtime, setup
 
-_SUBMODULES = ("baselines", "course", "data", "math", "models", "notebook", "plot", "train", "validation")
+_SUBMODULES = (
+    "baselines", "course", "data", "math", "models", "notebook", "plot", "train", "validation",
+    "versions",
+)
 
 __all__ = ["__version__", "Runtime", "setup", *_SUBMODULES]
 

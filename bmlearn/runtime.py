@@ -13,6 +13,7 @@ import sys
 
 from bmlearn.profiles import ENV_VAR, Profile, resolve_profile
 from bmlearn.quiet import import_tensorflow, silenced_stderr
+from bmlearn.versions import outdated
 
 __all__ = ["Device", "Runtime", "setup", "COLAB_GPU_HINT"]
 
@@ -63,7 +64,8 @@ class Runtime:
         deterministic: whether TensorFlow's deterministic ops are enabled.
         in_colab: whether this runs in Google Colab.
         notes: messages for the reader, e.g. that the full profile is running
-            without a GPU.
+            without a GPU, or that TensorFlow or Keras is older than the
+            versions the course is tested with (:mod:`bmlearn.versions`).
     """
 
     devices: tuple
@@ -254,7 +256,7 @@ def setup(
     if deterministic:
         tf.config.experimental.enable_op_determinism()
 
-    notes = []
+    notes = outdated({"tensorflow": tf.__version__, "keras": keras.__version__})
     if chosen.name == "full" and not has_accelerator:
         notes.append(
             "the full profile is running without a GPU: lessons will be slow. " + COLAB_GPU_HINT

@@ -3,6 +3,7 @@
 import json
 import pathlib
 import re
+import sys
 
 import jupytext
 import nbformat
@@ -143,11 +144,53 @@ def test_lesson_terms_exist_in_glossary():
             assert f"\n{term.lower()}\n" in glossary, f"{md.name}: {{term}}`{term}` not in glossary"
 
 
+def _pyproject_requirements() -> dict:
+    """Package name -> specifier for the runtime, [book] and [test] requirements."""
+    text = (ROOT / "pyproject.toml").read_text()
+    blocks = re.findall(r"^(?:dependencies|book|test) = \[(.*?)\]$", text, re.M | re.S)
+    assert len(blocks) == 3, "pyproject.toml: dependencies, book and test lists not found"
+    requirements = re.findall(r'"([A-Za-z0-9_.-]+)([<>=!~][^"]*)"', "".join(blocks))
+    return dict(requirements)
+
+
 def test_dependencies_agree():
-    pyproject = (ROOT / "pyproject.toml").read_text()
+    """environment.yml states every runtime, [book] and [test] requirement exactly as pyproject."""
     env = (ROOT / "environment.yml").read_text()
-    for requirement in ("tensorflow>=2.16", "keras>=3.0", "jupyter-book>=1,<2", "nbval", "jupytext"):
-        assert requirement in pyproject and requirement in env, requirement
+    in_env = dict(re.findall(r"^\s+- ([A-Za-z0-9_.-]+)([<>=!~]\S*)$", env, re.M))
+    required = _pyproject_requirements()
+    assert {"tensorflow", "keras", "numpy", "jupyter-book", "nbval"} <= set(required)
+    for name, spec in required.items():
+        assert in_env.get(name) == spec, f"{name}: pyproject {spec!r}, environment.yml {in_env.get(name)!r}"
+
+
+def test_version_floors_are_bmlearn_versions_minimum():
+    """The TensorFlow and Keras floors are exactly bmlearn.versions.MINIMUM, with no upper bound."""
+    from bmlearn.versions import MINIMUM
+
+    required = _pyproject_requirements()
+    for package, floor in MINIMUM.items():
+        assert required[package] == f">={floor}", (package, required[package], floor)
+    gpu = re.search(r'^gpu = \["tensorflow\[and-cuda\]([^"]*)"\]', (ROOT / "pyproject.toml").read_text(), re.M)
+    assert gpu and gpu.group(1) == f">={MINIMUM['tensorflow']}"
+
+
+def test_compat_matrix_pins_the_floors_and_the_workflow_runs_it():
+    """tools/compat.py's oldest environment is pyproject's floors; compat.yml runs every environment."""
+    import importlib.util
+
+    from bmlearn.versions import MINIMUM
+
+    spec = importlib.util.spec_from_file_location("compat", ROOT / "tools" / "compat.py")
+    compat = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("compat", compat)  # dataclasses look their module up there
+    spec.loader.exec_module(compat)
+    oldest = {env.name: env for env in compat.ENVIRONMENTS}["oldest"]
+    requires_python = re.search(r'^requires-python = "(.*)"$', (ROOT / "pyproject.toml").read_text(), re.M)
+    assert requires_python.group(1) == f">={oldest.python}"
+    assert sorted(oldest.requirements) == sorted(f"{p}=={v}.*" for p, v in MINIMUM.items())
+    workflow = (ROOT / ".github" / "workflows" / "compat.yml").read_text()
+    assert sorted(re.findall(r"- env: (\S+)", workflow)) == sorted(e.name for e in compat.ENVIRONMENTS)
+    assert "make test-compat" in (ROOT / ".ci" / "run").read_text()
 
 
 def test_version_and_public_api():

@@ -4,7 +4,8 @@ Runs bmlearn's unit tests and every lesson (nbval, hidden asserts included) in
 extra environments, each in its own virtual environment under ``.venv-compat/``:
 
 - Python 3.12 with a TensorFlow release close to what current Colab runtimes ship;
-- Python 3.10 with the oldest TensorFlow that ``pyproject.toml`` admits.
+- the oldest Python, TensorFlow and Keras that ``pyproject.toml`` admits
+  (``requires-python`` and :data:`bmlearn.versions.MINIMUM`).
 
 Then it checks the Colab install path: in an environment where TensorFlow is
 already installed (as on Colab), it runs the lessons' exact install command
@@ -24,6 +25,7 @@ import glob
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +37,7 @@ VENVS = ROOT / ".venv-compat"
 sys.path.insert(0, str(ROOT))
 
 from bmlearn.course import install_command  # noqa: E402  (bmlearn itself needs no TF to import)
+from bmlearn.versions import MINIMUM  # noqa: E402
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,9 +48,15 @@ class Env:
     why: str
 
 
+#: The oldest Python that pyproject.toml admits (``requires-python = ">=3.10"``).
+PYTHON_FLOOR = re.search(r'^requires-python = ">=(\d+\.\d+)"$',
+                         (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+
 ENVIRONMENTS = [
-    Env("py312-tf220", "3.12", ("tensorflow==2.20.*",), "close to current Colab runtimes"),
-    Env("py310-tf216", "3.10", ("tensorflow==2.16.*", "keras==3.0.*"),
+    Env("colab", "3.12", ("tensorflow==2.20.*",), "close to current Colab runtimes"),
+    # The floors come from bmlearn.versions.MINIMUM, which pyproject.toml and
+    # environment.yml must state exactly (tests/test_book.py checks).
+    Env("oldest", PYTHON_FLOOR, tuple(f"{package}=={floor}.*" for package, floor in MINIMUM.items()),
         "the oldest Python, TensorFlow and Keras that pyproject.toml admits"),
 ]
 
