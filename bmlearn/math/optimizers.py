@@ -28,6 +28,8 @@ With ``eps=0`` the two placements are identical for both RMSProp and Adam.
 
 from __future__ import annotations
 
+import abc
+
 import numpy as np
 
 from bmlearn.math._checks import fraction_in_unit_interval, non_negative_float, positive_float
@@ -35,7 +37,7 @@ from bmlearn.math._checks import fraction_in_unit_interval, non_negative_float, 
 __all__ = ["Adam", "Momentum", "RMSProp", "SGD"]
 
 
-class _Optimizer:
+class _Optimizer(abc.ABC):
     """What every optimiser shares: input checks, the step counter, per-parameter state."""
 
     def __init__(self, lr: float):
@@ -62,8 +64,9 @@ class _Optimizer:
         for i, (p, g) in enumerate(zip(params, grads)):
             self._update(i, p, g)
 
-    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:  # pragma: no cover
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
+        """Apply one step to parameter ``i`` (array ``p``, gradient ``g``) in place."""
 
     def _state(self, name: str, i: int, like: np.ndarray) -> np.ndarray:
         """The state array ``name`` of parameter ``i`` (zeros at the first step)."""
