@@ -15,6 +15,9 @@ not import TensorFlow; :mod:`bmlearn.math` never imports it at all.
 - :mod:`bmlearn.baselines`: scikit-learn baselines to compare models with.
 - :mod:`bmlearn.plot`: plots used across lessons.
 - :mod:`bmlearn.versions`: the oldest TensorFlow and Keras the course is tested on.
+- :mod:`bmlearn.overrides`: environment variables that override ``setup()``'s choices.
+- :mod:`bmlearn.numerics`: machine epsilon and rounding-error bounds per dtype.
+- :mod:`bmlearn.comparison`: McNemar's test for two classifiers on one test set.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from bmlearn._version import __version__
 from bmlearn.runtime import Runtime, setup
 
 _SUBMODULES = (
-    "baselines", "course", "data", "math", "models", "notebook", "plot", "train", "validation",
-    "versions",
+    "baselines", "comparison", "course", "data", "math", "models", "notebook", "numerics",
+    "overrides", "plot", "train", "validation", "versions",
 )
 
 __all__ = ["__version__", "Runtime", "setup", *_SUBMODULES]
