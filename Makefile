@@ -1,7 +1,11 @@
 # bmlearn: two commands do everything.
 #   make book   render the whole book to _build/html (every lesson executed)
-#   make test   unit tests, doctests, repository checks, every lesson (nbval), the book (-W)
+#   make test   unit tests, doctests, repository checks, the book (-W; executes every lesson
+#               once, failing on any error or hidden assert), checks on the rendered pages and
+#               the lessons' time budget
 # Each bootstraps .venv on a fresh machine that has only python3 >= 3.10.
+# Other configurations execute every lesson with tools/lessons.py: test-gpu-config,
+# test-seeds, test-full.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -17,13 +21,17 @@ export PYTHONUNBUFFERED := 1
 BMLEARN_SOURCES := $(shell find bmlearn -name '*.py' 2>/dev/null) pyproject.toml _config.yml
 CACHE_STAMP := _build/.bmlearn-sources
 
-.PHONY: help install test unit lessons book mathjax bench bench-train sync browser-test test-compat clean
+.PHONY: help install test unit lessons book mathjax bench bench-train sync browser-test test-compat \
+	test-gpu-config test-seeds test-full clean
 
 help:
 	@echo "make book          render the book to _build/html (executes every lesson)"
-	@echo "make test          unit tests, doctests and checks; every lesson (nbval); the book (-W) and its pages"
+	@echo "make test          unit tests, doctests and checks; the book (-W, every lesson executed once) and its pages"
 	@echo "make browser-test  the built book in headless Chromium: every page, math, images, links, search, dark mode"
-	@echo "make test-compat   unit tests and every lesson on Python 3.12 + TF 2.20 and on the oldest Python, TF and Keras admitted; the Colab install path"
+	@echo "make test-gpu-config  every lesson on this CPU with an A100/L4/H100's settings (mixed_bfloat16, non-deterministic ops, XLA)"
+	@echo "make test-seeds    every lesson with BMLEARN_SEED=1 and BMLEARN_SEED=2"
+	@echo "make test-full     every lesson in the full profile (slow on a CPU)"
+	@echo "make test-compat   unit tests and every lesson on Python 3.12 + TF 2.20 (with the GPU settings) and on the oldest Python, TF and Keras admitted; the Colab install path"
 	@echo "make bench         seconds per lesson and the total"
 	@echo "make bench-train   samples/s of the Part 1 CNN: plain fit vs bmlearn's fast path"
 	@echo "make sync          pair and sync lessons/**/*.md with their .ipynb (jupytext)"
@@ -40,11 +48,21 @@ install: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests bmlearn --ignore=tests/rendered --ignore=tests/browser
 
+# Every lesson in this machine's default configuration, outside the book, with the time budget.
 lessons: $(STAMP)
-	$(BIN)/python -m pytest -q --nbval-lax lessons/
+	$(BIN)/python tools/lessons.py --budget
 
-test: unit lessons book
+test: unit book
 	$(BIN)/python -m pytest -q tests/rendered
+
+test-gpu-config: $(STAMP)
+	$(BIN)/python tools/lessons.py --config gpu
+
+test-seeds: $(STAMP)
+	$(BIN)/python tools/lessons.py --config seed1 --config seed2
+
+test-full: $(STAMP)
+	$(BIN)/python tools/lessons.py --config full
 
 $(CACHE_STAMP): $(BMLEARN_SOURCES)
 	rm -rf _build/.jupyter_cache _build/jupyter_execute _build/.doctrees
@@ -70,7 +88,7 @@ test-compat: $(STAMP)
 	$(BIN)/python tools/compat.py
 
 bench: $(STAMP)
-	$(BIN)/python -m bmlearn.bench
+	$(BIN)/python tools/lessons.py
 
 bench-train: $(STAMP)
 	$(BIN)/python -m bmlearn.bench train

@@ -82,16 +82,22 @@ def matmul_error_bound(x, w, dtype, *, bias=None, accumulate=None) -> np.ndarray
 
     The model of a framework's matrix product (Keras ``Dense``, a convolution as
     a matrix product): inputs are rounded to ``dtype``, products are summed in
-    ``accumulate`` precision in any order, the bias is added, and the result is
-    rounded to ``dtype``. With unit roundoffs ``u`` (inputs and output) and
-    ``v`` (accumulation), and ``gamma(k) = k v / (1 - k v)``, the standard
-    analysis (Higham, *Accuracy and Stability of Numerical Algorithms*, 3.1)
-    gives, for each output entry,
+    ``accumulate`` precision in any order, and the product is rounded to
+    ``dtype``; with a bias, the bias is rounded to ``dtype``, added, and the sum
+    rounded again (Keras adds the bias as a separate operation). With unit
+    roundoffs ``u`` (inputs and outputs) and ``v`` (accumulation),
+    ``gamma(n) = n v / (1 - n v)``, ``M = |x| @ |w|`` and ``n`` the inner
+    dimension, the standard analysis (Higham, *Accuracy and Stability of
+    Numerical Algorithms*, 3.1) bounds each output entry's error by the sum of
 
-    ``|computed - exact| <= ((1 + u)**2 (1 + gamma(n + 1)) - 1) S (1 + u) + u |exact|``
+    - ``e1 = ((1 + u)**2 (1 + gamma(n)) - 1) M``: rounded inputs, summed products;
+    - ``e2 = u (M + e1)``: rounding the product;
+    - with a bias ``b``: ``e3 = u |b|`` (rounding the bias) and
+      ``e4 = u (|exact| + e1 + e2 + e3)`` (rounding the sum); without one,
+      ``e4 = 0``.
 
-    where ``S = |x| @ |w| + |bias|`` and ``n`` is the inner dimension. The bound
-    holds for every summation order, blocked or fused, on every device.
+    The bound holds for every summation order, blocked or fused, on every
+    device; a kernel that fuses the bias into one rounding stays inside it.
 
     Args:
         x: array of shape ``(..., n)``.
@@ -127,18 +133,24 @@ def matmul_error_bound(x, w, dtype, *, bias=None, accumulate=None) -> np.ndarray
         )
     u = unit_roundoff(dtype)
     v = unit_roundoff("float32" if accumulate is None else accumulate)
-    n = w.shape[0] + 1  # n products and a bias: n additions at most
+    n = w.shape[0]
     if n * v >= 1:
         raise ValueError(
-            f"the inner dimension must be below 1/(unit roundoff) - 1 = {1 / v - 1:.0f} for a "
+            f"the inner dimension must be below 1/(unit roundoff) = {1 / v:.0f} for a "
             f"meaningful bound, but received {w.shape[0]}."
         )
     gamma = n * v / (1 - n * v)
     magnitude = np.abs(x) @ np.abs(w)
-    exact = x @ w
-    if bias is not None:
-        bias = as_finite_array(bias, "bias", ndim=1, dtype=np.float64)
-        magnitude = magnitude + np.abs(bias)
-        exact = exact + bias
-    relative = (1 + u) ** 2 * (1 + gamma) - 1
-    return relative * magnitude * (1 + u) + u * np.abs(exact)
+    e1 = ((1 + u) ** 2 * (1 + gamma) - 1) * magnitude
+    e2 = u * (magnitude + e1)
+    if bias is None:
+        return e1 + e2
+    bias = as_finite_array(bias, "bias", ndim=1, dtype=np.float64)
+    if bias.shape[0] != w.shape[1]:
+        raise ValueError(
+            f"bias must have one entry per column of w, but received bias.shape={bias.shape} "
+            f"and w.shape={w.shape}."
+        )
+    e3 = u * np.abs(bias)
+    e4 = u * (np.abs(x @ w + bias) + e1 + e2 + e3)
+    return e1 + e2 + e3 + e4

@@ -16,7 +16,7 @@ import os
 import sys
 import warnings
 
-__all__ = ["import_tensorflow", "silenced_stderr"]
+__all__ = ["import_keras", "import_tensorflow", "silenced_stderr"]
 
 # Set before TensorFlow is imported: hide C++ INFO and WARNING lines.
 _QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3"}
@@ -85,3 +85,23 @@ def import_tensorflow():
     except ImportError:  # pragma: no cover - absl ships with TensorFlow
         pass
     return tf
+
+
+def import_keras():
+    """Import Keras quietly (TensorFlow first, through :func:`import_tensorflow`) and return it.
+
+    Every bmlearn module that needs Keras gets it this way, inside the
+    function that needs it or at the top of a module that is only imported
+    when a lesson asks for it, so that ``import bmlearn`` stays light.
+
+    Returns:
+        The ``keras`` module.
+
+    Example:
+        >>> import_keras().__name__
+        'keras'
+    """
+    import_tensorflow()
+    with silenced_stderr():
+        import keras
+    return keras

@@ -13,12 +13,80 @@ import numbers
 import numpy as np
 
 __all__ = [
+    "check_scalar",
     "as_finite_array",
     "check_labels",
     "check_same_length",
     "check_fraction",
     "check_positive_int",
 ]
+
+
+def _describe(integer: bool, low, high, low_open: bool, high_open: bool) -> str:
+    """Words for the accepted values, e.g. 'a number in [0, 1)' or 'an integer >= 2'."""
+    if integer:
+        if high is None and low is not None and not low_open and low in (0, 1):
+            return "a positive integer" if low == 1 else "a non-negative integer"
+        noun = "an integer"
+    else:
+        noun = "a number" if low is not None and high is not None else "a finite number"
+    if low is not None and high is not None:
+        return f"{noun} in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+    if low is not None:
+        return f"{noun} {'>' if low_open else '>='} {low}"
+    if high is not None:
+        return f"{noun} {'<' if high_open else '<='} {high}"
+    return noun
+
+
+def check_scalar(value, name: str, *, integer: bool = False, low=None, high=None,
+                 low_open: bool = False, high_open: bool = False):
+    """Check one number: its type, finiteness and bounds, in the spirit of scikit-learn's ``check_scalar``.
+
+    Every scalar argument of bmlearn is checked here, so every message has one
+    form: ``"{name} must be {what}, but received {value!r}."``.
+
+    Args:
+        value: the number to check. Booleans are rejected, NaN and infinity too.
+        name: the argument's name, used in the message.
+        integer: require a whole number (``int`` or a NumPy integer).
+        low: the smallest accepted value, or ``None`` for no lower bound.
+        high: the largest accepted value, or ``None`` for no upper bound.
+        low_open: exclude ``low`` itself (``value > low``).
+        high_open: exclude ``high`` itself (``value < high``).
+
+    Returns:
+        The value as an ``int`` (with ``integer=True``) or a ``float``.
+
+    Raises:
+        ValueError: naming what was expected and what was received.
+
+    Example:
+        >>> check_scalar(0.1, "dropout", low=0, high=1, high_open=True)
+        0.1
+        >>> check_scalar(1.0, "dropout", low=0, high=1, high_open=True)
+        Traceback (most recent call last):
+        ...
+        ValueError: dropout must be a number in [0, 1), but received 1.0.
+        >>> check_scalar("x", "shift", low=0, high=1, high_open=True)
+        Traceback (most recent call last):
+        ...
+        ValueError: shift must be a number in [0, 1), but received 'x'.
+        >>> check_scalar(1, "num_classes", integer=True, low=2)
+        Traceback (most recent call last):
+        ...
+        ValueError: num_classes must be an integer >= 2, but received 1.
+    """
+    kind = numbers.Integral if integer else numbers.Real
+    ok = isinstance(value, kind) and not isinstance(value, bool) and bool(np.isfinite(value))
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        what = _describe(integer, low, high, low_open, high_open)
+        raise ValueError(f"{name} must be {what}, but received {value!r}.")
+    return int(value) if integer else float(value)
 
 
 def as_finite_array(x, name: str, *, ndim=None, min_ndim=None, dtype=float) -> np.ndarray:

@@ -11,10 +11,13 @@ import pytest
 import yaml
 
 import bmlearn
-from bmlearn.bench import lessons_in_toc
 from bmlearn.course import REPOSITORY, install_cell_source
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import prose_numbers  # noqa: E402  (tools/, not the package)
+from lessons import lessons_in_toc  # noqa: E402
 LESSON_MDS = sorted((ROOT / "lessons").glob("*/*.md"))
 LESSON_IDS = [str(p.relative_to(ROOT)) for p in LESSON_MDS]
 
@@ -79,9 +82,61 @@ def test_lesson_starts_with_install_cell_then_setup(md):
 @pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
 def test_lesson_checks_its_claims_in_hidden_cells(md):
     hidden = [c for c in _code_cells(md)[1:] if "remove-cell" in c.metadata.get("tags", [])]
-    assert hidden and all("assert" in c.source for c in hidden), (
+    assert any("assert" in c.source for c in hidden), (
         f"{md.name}: claims must be checked by asserts in cells tagged remove-cell"
     )
+    for c in hidden:
+        assert "assert" in c.source or "glue(" in c.source, (
+            f"{md.name}: a hidden cell must hold bookkeeping (asserts, glue), not the lesson:\n"
+            f"{c.source[:300]}"
+        )
+
+
+@pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
+def test_glue_calls_are_kept_out_of_the_cells_readers_see(md):
+    for c in _code_cells(md)[2:]:
+        if "remove-cell" not in c.metadata.get("tags", []):
+            assert not re.search(r"(?<![\w.])glue\(", c.source), (
+                f"{md.name}: move glue(...) into the hidden cell after this one:\n{c.source[:300]}"
+            )
+
+
+@pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
+def test_prose_states_no_number_typed_by_hand(md):
+    rel = md.relative_to(ROOT).as_posix()
+    markdown = prose_numbers.markdown_of(md)
+    allowed = prose_numbers.load_allowed(md)
+    listed = prose_numbers.allowed_file(md).relative_to(ROOT).as_posix()
+    found = prose_numbers.unglued_numbers(markdown, allowed)
+    stale = prose_numbers.missing_phrases(markdown, allowed)
+    assert not found, (
+        f"{rel} states numbers that are not glued. Compute each and show it with "
+        f"{{glue:text}}, or, if it is a definition, add its phrase and why to {listed}:\n"
+        + "\n".join(str(f) for f in found)
+    )
+    assert not stale, f"{listed} lists phrases gone from {rel}: {stale}"
+    if allowed:
+        assert prose_numbers.allowed_file(md).read_text().startswith(prose_numbers.HEADER)
+        assert all(isinstance(why, str) and len(why) > 10 for why in allowed.values()), (
+            f"{listed}: every allowed phrase needs its reason"
+        )
+
+
+def test_prose_number_check_can_fail():
+    text = (
+        "The CNN reaches 98.6% on the test set, see lesson 1.3 and {glue:text}`acc:.1f`.\n\n"
+        "With `epochs = 30` and TensorFlow 2.17 in 32-bit floats, GPT-3 has 12,288 units.\n\n"
+        "$$ z = 2 x^2 $$"
+    )
+    found = [f.number for f in prose_numbers.unglued_numbers(text)]
+    assert found == ["98.6", "12,288"]
+    assert prose_numbers.unglued_numbers(text, ["GPT-3 has 12,288 units"])[-1].number == "98.6"
+    assert prose_numbers.missing_phrases(text, ["GPT-4 has 7 units"]) == ["GPT-4 has 7 units"]
+
+
+def test_every_numbers_file_belongs_to_a_lesson():
+    for path in ROOT.glob("lessons/*/*.numbers.yml"):
+        assert path.with_name(path.name.replace(".numbers.yml", ".md")) in LESSON_MDS, path
 
 
 @pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
@@ -158,7 +213,7 @@ def test_dependencies_agree():
     env = (ROOT / "environment.yml").read_text()
     in_env = dict(re.findall(r"^\s+- ([A-Za-z0-9_.-]+)([<>=!~]\S*)$", env, re.M))
     required = _pyproject_requirements()
-    assert {"tensorflow", "keras", "numpy", "jupyter-book", "nbval"} <= set(required)
+    assert {"tensorflow", "keras", "numpy", "jupyter-book", "jupytext", "nbclient"} <= set(required)
     for name, spec in required.items():
         assert in_env.get(name) == spec, f"{name}: pyproject {spec!r}, environment.yml {in_env.get(name)!r}"
 
@@ -273,3 +328,28 @@ def test_workflows_publish_and_test():
     assert "make book" in book and "deploy-pages" in book and "_build/html" in book
     assert "make test" in test and "pull_request" in test and "push" in test
     assert "make browser-test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_configuration_runs_somewhere():
+    """CI runs the default and GPU configurations; the weekly workflow the seeds and full profile."""
+    import importlib.util
+
+    from bmlearn import overrides
+
+    spec = importlib.util.spec_from_file_location("lessons_tool", ROOT / "tools" / "lessons.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.CONFIGS["gpu"] == {overrides.PROFILE: "quick", **overrides.GPU_SETTINGS}
+    assert overrides.GPU_SETTINGS == {"BMLEARN_PRECISION": "mixed_bfloat16",
+                                      "BMLEARN_DETERMINISTIC": "0", "BMLEARN_XLA": "1"}
+    makefile = (ROOT / "Makefile").read_text()
+    for target, configs in {"test-gpu-config": ["gpu"], "test-seeds": ["seed1", "seed2"],
+                            "test-full": ["full"]}.items():
+        recipe = re.search(rf"^{target}:.*\n\t(.*)$", makefile, re.M).group(1)
+        assert all(f"--config {c}" in recipe for c in configs), (target, recipe)
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test\n" in ci and "make browser-test" in ci and "make test-compat" in ci
+    compat = (ROOT / "tools" / "compat.py").read_text()
+    assert re.search(r'Env\("colab".*?config="gpu"\)', compat, re.S), "CI's GPU-configuration run"
+    weekly = (ROOT / ".github" / "workflows" / "weekly.yml").read_text()
+    assert "test-seeds" in weekly and "test-full" in weekly and "schedule" in weekly

@@ -77,3 +77,5 @@ def test_shapes_and_values_are_checked():
         matmul_error_bound(np.array([[np.nan]]), np.ones((1, 1)), "float32")
     with pytest.raises(ValueError, match="inner dimension"):
         matmul_error_bound(np.ones((1, 300)), np.ones((300, 1)), "bfloat16", accumulate="bfloat16")
+    with pytest.raises(ValueError, match="bias must have one entry per column"):
+        matmul_error_bound(np.ones((1, 2)), np.ones((2, 3)), "float32", bias=np.ones(2))

@@ -1,11 +1,17 @@
 """The compatibility matrix: ``make test-compat`` (``python tools/compat.py``).
 
-Runs bmlearn's unit tests and every lesson (nbval, hidden asserts included) in
-extra environments, each in its own virtual environment under ``.venv-compat/``:
+Runs bmlearn's unit tests and every lesson (``tools/lessons.py``, hidden asserts
+included) in extra environments, each in its own virtual environment under
+``.venv-compat/``, each lesson once:
 
-- Python 3.12 with a TensorFlow release close to what current Colab runtimes ship;
-- the oldest Python, TensorFlow and Keras that ``pyproject.toml`` admits
-  (``requires-python`` and :data:`bmlearn.versions.MINIMUM`).
+- ``colab``: Python 3.12 with a TensorFlow release close to what current Colab
+  runtimes ship, with the settings ``bm.setup()`` picks on an A100, L4 or H100
+  (``mixed_bfloat16``, non-deterministic ops, XLA: the ``gpu`` configuration of
+  ``tools/lessons.py``). So this run is also CI's GPU-configuration run
+  (``make test-gpu-config`` runs the same configuration in the main environment);
+- ``oldest``: the oldest Python, TensorFlow and Keras that ``pyproject.toml``
+  admits (``requires-python`` and :data:`bmlearn.versions.MINIMUM`), in the
+  default configuration (float32, deterministic ops).
 
 Then it checks the Colab install path: in an environment where TensorFlow is
 already installed (as on Colab), it runs the lessons' exact install command
@@ -46,6 +52,7 @@ class Env:
     python: str            # "3.12"
     requirements: tuple   # pip requirements pinning TensorFlow (and Keras)
     why: str
+    config: str = "default"   # the tools/lessons.py configuration the lessons run in
 
 
 #: The oldest Python that pyproject.toml admits (``requires-python = ">=3.10"``).
@@ -53,7 +60,8 @@ PYTHON_FLOOR = re.search(r'^requires-python = ">=(\d+\.\d+)"$',
                          (ROOT / "pyproject.toml").read_text(), re.M).group(1)
 
 ENVIRONMENTS = [
-    Env("colab", "3.12", ("tensorflow==2.20.*",), "close to current Colab runtimes"),
+    Env("colab", "3.12", ("tensorflow==2.20.*",),
+        "close to current Colab runtimes, with an A100/L4/H100's settings", config="gpu"),
     # The floors come from bmlearn.versions.MINIMUM, which pyproject.toml and
     # environment.yml must state exactly (tests/test_book.py checks).
     Env("oldest", PYTHON_FLOOR, tuple(f"{package}=={floor}.*" for package, floor in MINIMUM.items()),
@@ -118,10 +126,10 @@ def check_env(env: Env, python: str | None) -> dict:
     row["unit tests"] = "pass" if unit.returncode == 0 else "FAIL"
     start = time.perf_counter()
     # Correctness here; the time budget is checked by `make test` in the main environment.
-    lessons = run([py, "-m", "pytest", "-q", "--nbval-lax", "lessons/"],
-                  env={**os.environ, "BMLEARN_SKIP_BUDGET": "1"})
+    lessons = run([py, "tools/lessons.py", "--config", env.config, "--tag", f"compat-{env.name}-"])
     row["course seconds"] = round(time.perf_counter() - start)
     row["lessons"] = "pass" if lessons.returncode == 0 else "FAIL"
+    row["config"] = env.config
     return row
 
 
@@ -149,12 +157,13 @@ def check_colab_install(env: Env, python: str | None) -> dict:
 
 
 def table(rows, colab) -> str:
-    lines = ["| environment | Python | TensorFlow | Keras | NumPy | unit tests | lessons | whole course |",
+    lines = ["| environment | Python | TensorFlow | Keras | NumPy | unit tests | lessons "
+             "(configuration) | whole course |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['environment']} ({r['why']}) | {r['python']} | {r['tensorflow']} | "
-                     f"{r['keras']} | {r['numpy']} | {r['unit tests']} | {r['lessons']} | "
-                     f"{r['course seconds']} s |")
+                     f"{r['keras']} | {r['numpy']} | {r['unit tests']} | {r['lessons']} "
+                     f"({r['config']}) | {r['course seconds']} s |")
     if colab:
         lines += ["", f"Colab install path ({colab['environment']}, TensorFlow preinstalled, the lessons' "
                   f"install command against a local wheel): install {colab['install']}, "
@@ -169,10 +178,16 @@ def main(argv=None) -> int:
                         help="run only this environment (repeatable); default: all")
     parser.add_argument("--python", help="interpreter to use (with a single --env), e.g. in CI")
     parser.add_argument("--skip-colab", action="store_true", help="skip the Colab install check")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="only create the environments (CI does this while `make test` runs)")
     args = parser.parse_args(argv)
     chosen = [e for e in ENVIRONMENTS if not args.env or e.name in args.env]
     if args.python and len(chosen) != 1:
         parser.error("--python needs exactly one --env")
+    if args.prepare_only:
+        for env in chosen:
+            prepare(env, args.python)
+        return 0
     rows = [check_env(env, args.python) for env in chosen]
     colab = None if args.skip_colab else check_colab_install(chosen[0], args.python)
     report = table(rows, colab)

@@ -113,8 +113,11 @@ def _short(error: str, lines: int = 40) -> str:
     return "\n".join(text if len(text) <= lines else text[:8] + ["..."] + text[-(lines - 9):])
 
 
-def run_config(name: str, paths: list[pathlib.Path], budget: bool) -> dict:
-    """Run ``paths`` in configuration ``name``; print and write its table; return the results."""
+def run_config(name: str, paths: list[pathlib.Path], budget: bool, tag: str = "") -> dict:
+    """Run ``paths`` in configuration ``name``; print and write its table; return the results.
+
+    The table goes to ``_build/lessons/<tag><name>.md`` and ``.json``.
+    """
     env = CONFIGS[name]
     shown = " ".join(f"{k}={v}" for k, v in env.items()) or "(nothing set)"
     print(f"\n== configuration {name}: {shown}; {os.cpu_count()} CPU core(s)", flush=True)
@@ -136,11 +139,11 @@ def run_config(name: str, paths: list[pathlib.Path], budget: bool) -> dict:
     print(f"{'total':<48} {total:7.1f} s  {'pass' if result['ok'] else 'FAIL'}", flush=True)
     out = ROOT / "_build" / "lessons"
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
+    (out / f"{tag}{name}.json").write_text(json.dumps(result, indent=1) + "\n")
     table = [f"Configuration `{name}`: {shown}", "", "| lesson | seconds | result |", "|---|---|---|"]
     table += [f"| {r['lesson']} | {r['seconds']} | {r['status']} |" for r in rows]
     table.append(f"| total | {result['total']} | {'pass' if result['ok'] else 'FAIL'} |")
-    (out / f"{name}.md").write_text("\n".join(table) + "\n")
+    (out / f"{tag}{name}.md").write_text("\n".join(table) + "\n")
     return result
 
 
@@ -153,9 +156,10 @@ def main(argv=None) -> int:
     parser.add_argument("--budget", action="store_true",
                         help=f"fail a lesson over {LESSON_BUDGET_S:.0f} s or a course over "
                              f"{COURSE_BUDGET_S:.0f} s (the quick profile's budget)")
+    parser.add_argument("--tag", default="", help="prefix for the report files (e.g. the environment)")
     args = parser.parse_args(argv)
     paths = [pathlib.Path(p).resolve() for p in args.lessons] or lessons_in_toc()
-    results = [run_config(name, paths, args.budget) for name in args.config or ["default"]]
+    results = [run_config(name, paths, args.budget, args.tag) for name in args.config or ["default"]]
     if len(results) > 1:
         print("\n" + "\n".join(f"{r['config']:<10} {r['total']:7.1f} s  "
                                 f"{'pass' if r['ok'] else 'FAIL'}" for r in results))

@@ -153,7 +153,7 @@ def unglued_numbers(markdown: str, allowed_phrases=()) -> list[Finding]:
         A list of findings, in order of appearance.
     """
     findings = []
-    escaped = [re.escape(prose(p).strip()).replace(r"\ ", r"\s+") for p in allowed_phrases]
+    escaped = [re.escape(" ".join(prose(p).split())).replace(r"\ ", r"\s+") for p in allowed_phrases]
     for paragraph in re.split(r"\n\s*\n", prose(markdown)):
         flat = " ".join(paragraph.split())
         spans = _covered(flat, list(GLOBAL_PATTERNS.values()) + escaped)

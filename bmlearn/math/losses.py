@@ -10,8 +10,14 @@ Two ways to get cross-entropy:
 
 - from **probabilities** (:func:`binary_cross_entropy`,
   :func:`categorical_cross_entropy`): ``log(0)`` is infinite, so the
-  probabilities are clipped to ``[1e-7, 1 - 1e-7]`` first, exactly as Keras
-  does (``keras.config.epsilon()`` is 1e-7);
+  probabilities are clipped to ``[1e-7, 1 - 1e-7]`` first, the rule and the
+  epsilon of a Keras loss given probabilities (``keras.config.epsilon()`` is
+  1e-7). Keras computes in float32, where ``1 - 1e-7`` rounds to
+  ``1 - 2**-23``, so at that end its cap is ``-log(2**-23) ≈ 15.9`` where
+  this float64 code gives ``-log(1e-7) ≈ 16.1``. And Keras's TensorFlow
+  backend skips the clipping altogether when the probabilities come
+  unchanged from its own sigmoid or softmax (it recovers the logits: in
+  ``fit`` for a model whose float32 last layer has that activation);
 - from **logits** (the ``*_from_logits`` functions): no clipping is needed,
   because the logarithm is computed in closed form with the log-sum-exp
   trick. This is exact for any finite logits, ±1000 included, and is what
@@ -78,11 +84,14 @@ def binary_cross_entropy(y_true, p) -> float:
         loss = -(y log p + (1 - y) log(1 - p))
 
     Clipping: ``log(0)`` is ``-inf``, so ``p`` is first clipped to
-    ``[1e-7, 1 - 1e-7]``. This is Keras's convention (the same epsilon,
-    ``keras.config.epsilon()``, applied the same way), so the two agree
-    exactly; a confident wrong answer therefore costs at most
-    ``-log(1e-7) ≈ 16.1`` per entry. To avoid clipping altogether, work with
-    logits and use :func:`binary_cross_entropy_from_logits`.
+    ``[1e-7, 1 - 1e-7]``. This is the convention of a Keras loss given
+    probabilities (the same epsilon, ``keras.config.epsilon()``, applied the
+    same way), so the two agree to float32 rounding, except at ``p`` within
+    about 1e-7 of 1: Keras clips in float32, where ``1 - 1e-7`` rounds to
+    ``1 - 2**-23``. A confident wrong answer costs at most
+    ``-log(1e-7) ≈ 16.1`` per entry here (``≈ 15.9`` in Keras for a label 0),
+    and beyond the clip its gradient is zero. To avoid clipping altogether,
+    work with logits and use :func:`binary_cross_entropy_from_logits`.
 
     Args:
         y_true: labels in [0, 1], shape ``(n,)`` or ``(n, k)``.

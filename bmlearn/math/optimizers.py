@@ -277,9 +277,13 @@ class Adam(_Optimizer):
     ``beta2 = 0.999``) and falls to ``eps`` as ``t`` grows. Keras's default
     is also ``eps=1e-7`` rather than the paper's 1e-8. So
     ``Adam(eps=1e-7, keras_epsilon=True)`` reproduces ``keras.optimizers.Adam()``
-    exactly, and with ``eps=0`` both forms coincide. The difference matters
-    only where ``sqrt(v_hat)`` is comparable to epsilon, i.e. for gradients
-    around 1e-6 or smaller.
+    up to float32 rounding of its inputs (Keras keeps the learning rate in a
+    float32 variable and converts the betas to float32 before raising them
+    to the power ``t``, even for float64 weights); with values exact in
+    float32 (e.g. ``lr=0.125, beta1=0.875, beta2=1 - 2**-10``) the two agree
+    to float64 rounding. With ``eps=0`` both forms coincide. The difference
+    matters only where ``sqrt(v_hat)`` is comparable to epsilon, i.e. for
+    gradients around 1e-6 or smaller.
 
     ``bias_correction=False`` drops both corrections (``m_hat = m``,
     ``v_hat = v``): a common mistake, kept as an option so the lessons can

@@ -18,7 +18,8 @@ One concept per module, all re-exported here:
   :func:`prunable_kernels`, :func:`weight_sparsity` and the
   :class:`KeepPruned` callback.
 - :mod:`~bmlearn.train.quantization`: :func:`to_tflite` and
-  :func:`tflite_predict`, post-training quantization with TensorFlow Lite.
+  :func:`tflite_predict`, post-training quantization with TensorFlow Lite, and
+  :func:`float32_copy`, which TFLite needs for a mixed-precision model.
 - :mod:`~bmlearn.train.tuning`: :func:`tuner_results`, a KerasTuner search as
   a pandas table.
 - :mod:`~bmlearn.train.bench`: ``python -m bmlearn.bench train``, plain
@@ -38,7 +39,7 @@ from bmlearn.train.callbacks import (
 from bmlearn.train.evaluation import balanced_class_weight, binary_metrics, choose_threshold
 from bmlearn.train.pipeline import make_dataset
 from bmlearn.train.pruning import KeepPruned, prunable_kernels, prune_by_magnitude, weight_sparsity
-from bmlearn.train.quantization import tflite_predict, to_tflite
+from bmlearn.train.quantization import float32_copy, tflite_predict, to_tflite
 from bmlearn.train.schedules import WarmupCosine
 from bmlearn.train.tuning import tuner_results
 
@@ -52,6 +53,7 @@ __all__ = [
     "balanced_class_weight",
     "binary_metrics",
     "choose_threshold",
+    "float32_copy",
     "make_dataset",
     "prunable_kernels",
     "prune_by_magnitude",

@@ -8,8 +8,10 @@ batches of 32) in two ways, on whatever device is present:
 (a) plain: ``model.fit`` on NumPy arrays, float32, no XLA;
 (b) bmlearn's fast path: a ``tf.data`` pipeline (:func:`bmlearn.train.make_dataset`:
     cache, shuffle, batch, augment, prefetch), ``jit_compile=True`` (XLA),
-    and mixed precision where the hardware has fast 16-bit arithmetic (a GPU
-    of compute capability 7.0 or newer, or a TPU). The same one-pixel shifts
+    and the mixed precision :func:`bmlearn.setup` picks where the hardware has
+    fast 16-bit arithmetic (``mixed_bfloat16`` on GPUs of compute capability
+    8.0 or newer and on TPUs, ``mixed_float16`` on 7.x; float32 on a CPU,
+    whatever ``BMLEARN_PRECISION`` says). The same one-pixel shifts
     run in the pipeline instead of in the model, because Keras cannot
     compile a model that contains a ``RandomTranslation`` layer with XLA
     (it warns and falls back to no XLA).
@@ -40,6 +42,7 @@ def _build(data, precision, jit_compile, steps, shift):
 
     import bmlearn as bm
 
+    previous = keras.mixed_precision.global_policy()
     keras.mixed_precision.set_global_policy(precision)
     try:
         keras.utils.set_random_seed(0)
@@ -52,7 +55,7 @@ def _build(data, precision, jit_compile, steps, shift):
             jit_compile=jit_compile,
         )
     finally:
-        keras.mixed_precision.set_global_policy("float32")
+        keras.mixed_precision.set_global_policy(previous)
     return model
 
 

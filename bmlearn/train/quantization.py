@@ -11,7 +11,84 @@ import numpy as np
 from bmlearn.quiet import import_tensorflow, silenced_stderr
 from bmlearn.validation import as_finite_array, check_positive_int
 
-__all__ = ["tflite_predict", "to_tflite"]
+__all__ = ["float32_copy", "tflite_predict", "to_tflite"]
+
+#: The 16-bit compute dtypes of Keras's mixed-precision policies.
+_LOW = ("float16", "bfloat16")
+
+
+def _all_layers(model):
+    for layer in getattr(model, "layers", ()):
+        yield layer
+        yield from _all_layers(layer)
+
+
+def _check_built(model):
+    if not getattr(model, "built", False) or not hasattr(model, "inputs"):
+        raise ValueError(
+            "model must be a built Keras model (Sequential or functional), but received "
+            f"{type(model).__name__}."
+        )
+
+
+def float32_copy(model):
+    """The model computing in float32: itself, or a float32 clone with the same weights.
+
+    Under a mixed-precision policy (``mixed_float16`` or ``mixed_bfloat16``,
+    what :func:`bmlearn.setup` picks on a GPU) layers compute in 16 bits and
+    keep their weights in float32. The TensorFlow Lite converter rejects the
+    16-bit operations of such a model, and phones and microcontrollers run
+    float32 or integer models anyway, so :func:`to_tflite` converts this copy:
+    every layer rebuilt under the ``float32`` policy, holding the very same
+    (float32) weights. The global policy is left as it was.
+
+    Args:
+        model: a built Sequential or functional Keras model.
+
+    Returns:
+        ``model`` itself if every layer already computes in float32 (or in
+        a non-float type), else a new model that does.
+
+    Raises:
+        ValueError: if ``model`` is not a built Sequential or functional
+            Keras model.
+
+    Example:
+        >>> import keras
+        >>> keras.mixed_precision.set_global_policy("mixed_bfloat16")
+        >>> mixed = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        >>> keras.mixed_precision.set_global_policy("float32")
+        >>> copy = float32_copy(mixed)
+        >>> mixed.layers[0].compute_dtype, copy.layers[0].compute_dtype
+        ('bfloat16', 'float32')
+        >>> all(np.array_equal(a, b) for a, b in zip(mixed.get_weights(), copy.get_weights()))
+        True
+        >>> float32_copy(copy) is copy
+        True
+    """
+    _check_built(model)
+    import keras
+
+    def low_precision(layer):
+        return getattr(layer, "compute_dtype", None) in _LOW
+
+    if not any(low_precision(layer) for layer in _all_layers(model)):
+        return model
+
+    def rebuild(layer):
+        config = layer.get_config()
+        if low_precision(layer):  # a mixed policy: 16-bit compute, float32 weights
+            config["dtype"] = "float32"
+        return layer.__class__.from_config(config)
+
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy("float32")
+    try:
+        copy = keras.models.clone_model(model, clone_function=rebuild, recursive=True)
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+    copy.set_weights(model.get_weights())
+    return copy
 
 
 def to_tflite(model, *, quantize: bool = False) -> bytes:
@@ -24,6 +101,10 @@ def to_tflite(model, *, quantize: bool = False) -> bytes:
     activations stay float and the kernels dequantize, or quantize inputs on
     the fly, as they run.
 
+    A mixed-precision model (its layers compute in float16 or bfloat16) is
+    converted through :func:`float32_copy`: the same weights, computing in
+    float32, because the converter rejects 16-bit matrix products.
+
     Args:
         model: a built Keras model.
         quantize: store the weights as int8.
@@ -32,7 +113,8 @@ def to_tflite(model, *, quantize: bool = False) -> bytes:
         The ``.tflite`` file's bytes; ``len()`` is its size.
 
     Raises:
-        ValueError: if ``model`` is not a built Keras model.
+        ValueError: if ``model`` is not a built Sequential or functional
+            Keras model.
 
     Example:
         >>> import keras
@@ -41,8 +123,8 @@ def to_tflite(model, *, quantize: bool = False) -> bytes:
         >>> 3.0 < len(big) / len(small) < 4.0
         True
     """
-    if not getattr(model, "built", False) or not hasattr(model, "inputs"):
-        raise ValueError(f"model must be a built Keras model, but received {type(model).__name__}.")
+    _check_built(model)
+    model = float32_copy(model)
     tf = import_tensorflow()
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     if quantize:

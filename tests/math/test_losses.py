@@ -118,6 +118,20 @@ def test_clipping_epsilon_is_keras_epsilon(keras):
     assert bmm.categorical_cross_entropy([[1.0, 0.0]], [[0.0, 1.0]]) == pytest.approx(worst)
 
 
+def test_keras_clips_in_float32_unless_its_own_sigmoid_made_the_probabilities(tf, keras):
+    """What the docstrings of binary_cross_entropy and of this module say about Keras."""
+    bce = keras.losses.BinaryCrossentropy()  # from_logits=False
+    y, z = np.array([[0.0]]), np.array([[40.0]], dtype=np.float32)  # sigmoid(40) is 1 in float32
+    # Probabilities as an array: clipped, in float32, where 1 - 1e-7 rounds to 1 - 2**-23.
+    keras_cap = float(bce(y, np.ones((1, 1))))
+    assert keras_cap == pytest.approx(-np.log(2.0**-23), rel=1e-6)
+    assert bmm.binary_cross_entropy([0.0], [1.0]) == pytest.approx(-np.log(1e-7), rel=1e-9)
+    assert keras_cap < bmm.binary_cross_entropy([0.0], [1.0])
+    # The tensor returned by Keras's sigmoid carries its logits: no clipping, the exact loss.
+    assert float(bce(y, keras.activations.sigmoid(tf.constant(z)))) == pytest.approx(40.0, rel=1e-6)
+    assert bmm.binary_cross_entropy_from_logits([0.0], [40.0]) == pytest.approx(40.0, rel=1e-12)
+
+
 def test_from_logits_equals_from_probabilities_where_no_clipping(rng):
     z = rng.normal(scale=3.0, size=(30, 4))
     y_bin = rng.integers(0, 2, size=z.shape).astype(float)

@@ -50,3 +50,32 @@ def test_lesson_page_has_plots_and_no_errors(md):
     plain = html.unescape(re.sub(r"<[^>]+>", "", text))
     assert "Traceback" not in plain
     assert "np.float64(" not in plain and "{glue" not in plain
+
+
+def _profile_shown(md: pathlib.Path) -> str:
+    """The profile the lesson ran in, as bm.setup()'s report on the page says."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", _page(md)))
+    found = re.findall(r"profile\s+:\s+(quick|full)\b", plain)
+    assert found, f"{md.stem}: no 'profile :' line from bm.setup() on the page"
+    return found[-1]
+
+
+def test_lessons_ran_within_the_quick_profile_budget():
+    """The book build executes every lesson once; in the quick profile each has 60 s on 2 cores."""
+    import json
+    import os
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from lessons import COURSE_BUDGET_S, LESSON_BUDGET_S
+
+    times = json.loads((ROOT / "_build" / "lessons" / "book.json").read_text())
+    assert sorted(times) == sorted(p.relative_to(ROOT).with_suffix("").as_posix() for p in LESSONS)
+    quick = {doc: row["seconds"] for doc, row in times.items()
+             if _profile_shown(ROOT / f"{doc}.md") == "quick"}
+    if os.environ.get("BMLEARN_SKIP_BUDGET") or not quick:
+        pytest.skip("the budget applies to the quick profile")
+    assert all(s is not None for s in quick.values()), "a lesson has no recorded execution time"
+    over = {doc: s for doc, s in quick.items() if s > LESSON_BUDGET_S}
+    assert not over, f"over the {LESSON_BUDGET_S:.0f} s budget: {over}"
+    assert sum(quick.values()) <= COURSE_BUDGET_S, f"the course took {sum(quick.values()):.0f} s"

@@ -30,3 +30,18 @@ def test_dispatch_from_bmlearn_bench(monkeypatch):
 def test_bad_counts(flag):
     with pytest.raises(ValueError, match="must be a positive integer"):
         bench.main([flag, "0"])
+
+
+def test_building_a_path_leaves_the_global_policy_as_it_was():
+    import keras
+
+    import bmlearn as bm
+
+    data = bm.data.load_digits(shape="image")
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = bench._build(data, "float32", False, 10, shift=0.0)
+        assert keras.mixed_precision.global_policy().name == "mixed_bfloat16"
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert {layer.compute_dtype for layer in model.layers} == {"float32"}

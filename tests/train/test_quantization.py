@@ -52,3 +52,94 @@ def test_not_a_model():
         tflite_predict(b"not a flatbuffer", np.zeros((1, 2)))
     with pytest.raises(ValueError, match="must be a built Keras model"):
         to_tflite(object())
+
+
+def _mixed_model(policy, nested=False):
+    import keras
+
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        keras.utils.set_random_seed(0)
+        body = keras.Sequential([keras.Input((64,)), keras.layers.Dense(128, activation="relu"),
+                                 keras.layers.Dropout(0.2)], name="body")
+        inputs = keras.Input((64,))
+        hidden = body(inputs) if nested else keras.layers.Dense(128, activation="relu")(inputs)
+        outputs = keras.layers.Dense(10, activation="softmax", dtype="float32")(hidden)
+        return keras.Model(inputs, outputs)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+def test_the_converter_alone_rejects_a_mixed_precision_model(policy, tf):
+    # Why to_tflite converts a float32 copy: TensorFlow Lite has no 16-bit matrix products.
+    converter = tf.lite.TFLiteConverter.from_keras_model(_mixed_model(policy))
+    with pytest.raises(Exception, match="not supported by the native TFLite runtime"):
+        from bmlearn.quiet import silenced_stderr
+
+        with silenced_stderr():
+            converter.convert()
+
+
+@pytest.mark.parametrize("nested", [False, True])
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+def test_mixed_precision_model_converts_through_a_float32_copy(policy, nested, rng):
+    import keras
+
+    from bmlearn.numerics import eps
+    from bmlearn.train.quantization import float32_copy
+
+    model = _mixed_model(policy, nested)
+    keras.mixed_precision.set_global_policy(policy)  # a GPU session: the global policy is mixed
+    try:
+        copy = float32_copy(model)
+        assert keras.mixed_precision.global_policy().name == policy  # left as it was
+        blobs = to_tflite(model), to_tflite(model, quantize=True)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    low = "bfloat16" if policy == "mixed_bfloat16" else "float16"
+    assert {layer.compute_dtype for layer in model.layers[1:]} == {low, "float32"}  # untouched
+    assert all(layer.compute_dtype == "float32" for layer in copy.layers)
+    for a, b in zip(model.get_weights(), copy.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    x = rng.normal(size=(100, 64)).astype(np.float32)
+    reference = copy.predict(x, verbose=0)
+    # float32 TFLite against float32 Keras: two summation orders of 64- and 128-term sums of
+    # probabilities' logits; 64 units of float32's precision is ample (measured: a few).
+    np.testing.assert_allclose(tflite_predict(blobs[0], x), reference, rtol=0, atol=64 * eps("float32"))
+    # The 16-bit model itself differs from its float32 copy by its own rounding, not more.
+    mixed_out = model.predict(x, verbose=0)
+    assert 0 < np.abs(mixed_out - reference).max() < 8 * eps(low)
+    assert 3.0 < len(blobs[0]) / len(blobs[1]) < 4.0
+
+
+def test_float32_copy_of_a_float32_model_is_the_model(model):
+    from bmlearn.train.quantization import float32_copy
+
+    assert float32_copy(model) is model
+    with pytest.raises(ValueError, match="must be a built Keras model"):
+        float32_copy(object())
+
+
+def test_a_subclassed_model_is_refused():
+    import keras
+
+    from bmlearn.train.quantization import float32_copy
+
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(3)
+
+        def call(self, x):
+            return self.dense(x)
+
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        net = Net()
+        net(np.zeros((1, 4), "float32"))
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    for convert in (float32_copy, to_tflite):
+        with pytest.raises(ValueError, match=r"built Keras model \(Sequential or functional\)"):
+            convert(net)
