@@ -8,16 +8,42 @@ Lessons start with::
 Submodules are imported on first use, so ``import bmlearn`` is fast and does
 not import TensorFlow; :mod:`bmlearn.math` never imports it at all.
 
-- :func:`setup`: devices, strategy, precision, seeds, profile.
+What each module holds, one concept each:
+
+- :func:`setup` (:mod:`bmlearn.runtime`): devices, strategy, precision, seeds, profile;
+  :mod:`bmlearn.overrides`: the environment variables that override its choices;
+  :mod:`bmlearn.profiles`: the quick and full profiles.
 - :mod:`bmlearn.data`: the course's data sets, offline, with fixed splits.
 - :mod:`bmlearn.models`: Keras model builders (``build_mlp``, ``build_cnn``).
 - :mod:`bmlearn.math`: from-scratch NumPy math, verified against TensorFlow.
-- :mod:`bmlearn.baselines`: scikit-learn baselines to compare models with.
-- :mod:`bmlearn.plot`: plots used across lessons.
-- :mod:`bmlearn.versions`: the oldest TensorFlow and Keras the course is tested on.
-- :mod:`bmlearn.overrides`: environment variables that override ``setup()``'s choices.
-- :mod:`bmlearn.numerics`: machine epsilon and rounding-error bounds per dtype.
+- :mod:`bmlearn.train`: input pipelines, learning-rate schedules, callbacks.
+- :mod:`bmlearn.evaluation`: metrics, thresholds and class weights for imbalanced problems.
 - :mod:`bmlearn.comparison`: McNemar's test for two classifiers on one test set.
+- :mod:`bmlearn.baselines`: scikit-learn baselines to compare models with.
+- :mod:`bmlearn.tuning`: KerasTuner searches as tables.
+- :mod:`bmlearn.compression`: pruning and quantization for deployment.
+- :mod:`bmlearn.numerics`: machine epsilon and rounding-error bounds per dtype.
+- :mod:`bmlearn.plot`: plots used across lessons.
+- :mod:`bmlearn.bench`: the training benchmark, ``python -m bmlearn.bench``.
+- :mod:`bmlearn.testing`: checks every custom Keras layer and schedule must pass.
+- :mod:`bmlearn.validation`: the one place where input is checked.
+- :mod:`bmlearn.notebook`: ``glue`` for lesson notebooks; :mod:`bmlearn.course`: the
+  course's repository and install cell; :mod:`bmlearn.quiet`: TensorFlow and Keras,
+  imported without their log noise; :mod:`bmlearn.versions`: the oldest TensorFlow
+  and Keras the course is tested on.
+
+Where new code goes (large models, use cases, business):
+
+- ``bmlearn/layers/``: Keras layers, one class per module, registered serialisable,
+  each tested with :func:`bmlearn.testing.check_layer`;
+- ``bmlearn/text/``: tokenizers (pure Python and NumPy) and generation (which drives
+  a Keras model, so it imports Keras only when called);
+- ``bmlearn/scaling.py``: parameter, compute and memory calculators (no TensorFlow);
+- ``bmlearn/models/gpt.py``: the GPT builder;
+- ``bmlearn/data/<source>.py``: one module per data source or generator;
+- ``bmlearn/business/``: cost, value and risk calculators (no TensorFlow);
+- ``bmlearn/math/``: the NumPy twins of new layers, such as layer norm and a
+  transformer block.
 """
 
 from __future__ import annotations
@@ -28,8 +54,9 @@ from bmlearn._version import __version__
 from bmlearn.runtime import Runtime, setup
 
 _SUBMODULES = (
-    "baselines", "comparison", "course", "data", "math", "models", "notebook", "numerics",
-    "overrides", "plot", "train", "validation", "versions",
+    "baselines", "bench", "comparison", "compression", "course", "data", "evaluation", "math",
+    "models", "notebook", "numerics", "overrides", "plot", "profiles", "quiet", "runtime",
+    "testing", "train", "tuning", "validation", "versions",
 )
 
 __all__ = ["__version__", "Runtime", "setup", *_SUBMODULES]

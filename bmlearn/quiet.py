@@ -18,8 +18,12 @@ import warnings
 
 __all__ = ["import_keras", "import_tensorflow", "silenced_stderr"]
 
-# Set before TensorFlow is imported: hide C++ INFO and WARNING lines.
+# Set before TensorFlow is imported: hide C++ INFO and WARNING lines. Set when bmlearn is
+# imported (bmlearn.runtime imports this module), so that child processes, such as a kernel a
+# lesson starts, inherit it too. The one place bmlearn sets it.
 _QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3"}
+for _key, _value in _QUIET_ENV.items():
+    os.environ.setdefault(_key, _value)
 
 
 @contextlib.contextmanager

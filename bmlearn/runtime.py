@@ -10,12 +10,12 @@ that any configuration, a GPU's included, can be reproduced on any machine.
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 
 from bmlearn import overrides
 from bmlearn.profiles import ENV_VAR, Profile, resolve_profile
-from bmlearn.quiet import import_tensorflow, silenced_stderr
+from bmlearn.quiet import import_keras, import_tensorflow, silenced_stderr
+from bmlearn.validation import check_scalar
 from bmlearn.versions import outdated
 
 __all__ = ["Device", "Runtime", "setup", "COLAB_GPU_HINT"]
@@ -124,10 +124,9 @@ class Runtime:
 
     def summary(self) -> str:
         """A short report, one fact a line."""
-        import keras
-        import tensorflow as tf
-
         from bmlearn._version import __version__
+
+        tf, keras = import_tensorflow(), import_keras()
 
         strategy = type(self.strategy).__name__
         if strategy == "_DefaultDistributionStrategy":
@@ -268,12 +267,9 @@ def setup(
     if seed is None:
         seed = overrides.seed()
         seed = 0 if seed is None else seed
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, but received {seed!r}.")
-    if logical_cpus is not None and (
-        isinstance(logical_cpus, bool) or not isinstance(logical_cpus, int) or logical_cpus < 1
-    ):
-        raise ValueError(f"logical_cpus must be a positive integer, but received {logical_cpus!r}.")
+    seed = check_scalar(seed, "seed", integer=True, low=0)
+    if logical_cpus is not None:
+        logical_cpus = check_scalar(logical_cpus, "logical_cpus", integer=True, low=1)
     if mixed_precision is None:
         mixed_precision = overrides.precision()
     if deterministic is None:
@@ -285,9 +281,8 @@ def setup(
     tf = import_tensorflow()
     if logical_cpus:
         _split_cpu(tf, logical_cpus)
+    keras = import_keras()
     with silenced_stderr():
-        import keras
-
         devices = _find_devices(tf)
         for dev in tf.config.list_physical_devices("GPU"):
             try:  # share the GPU politely (Colab); only possible before first use
@@ -365,8 +360,3 @@ def _disable_op_determinism(tf) -> None:
         return
     if getattr(config, "is_op_determinism_enabled", lambda: False)():
         getattr(config, "disable_op_determinism", lambda: None)()
-
-
-# Make sure TensorFlow's oneDNN notice and friends stay quiet for child
-# processes (e.g. a kernel started by a lesson) too.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

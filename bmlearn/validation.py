@@ -17,8 +17,6 @@ __all__ = [
     "as_finite_array",
     "check_labels",
     "check_same_length",
-    "check_fraction",
-    "check_positive_int",
 ]
 
 
@@ -168,7 +166,7 @@ def check_labels(y, num_classes: int, name: str = "y") -> np.ndarray:
         ...
         ValueError: y must hold class labels in 0..2, but received values from 0 to 3.
     """
-    check_positive_int(num_classes, "num_classes")
+    check_scalar(num_classes, "num_classes", integer=True, low=1)
     arr = as_finite_array(y, name, ndim=1)
     if not np.all(arr == np.round(arr)):
         raise ValueError(f"{name} must hold whole-number class labels, but received {arr[:5]}...")
@@ -207,58 +205,3 @@ def check_same_length(x, y, x_name: str = "x", y_name: str = "y") -> None:
             f"{x_name} and {y_name} must hold the same number of samples, "
             f"but received {nx} and {ny}."
         )
-
-
-def check_fraction(value, name: str, *, allow_zero: bool = False) -> float:
-    """Check a fraction strictly between 0 and 1 (or 0 allowed when asked).
-
-    Args:
-        value: the number to check.
-        name: its name, used in error messages.
-        allow_zero: whether 0 is accepted.
-
-    Returns:
-        The value as a float.
-
-    Example:
-        >>> check_fraction(0.2, "test_fraction")
-        0.2
-        >>> check_fraction(1.5, "test_fraction")
-        Traceback (most recent call last):
-        ...
-        ValueError: test_fraction must be a number in (0, 1), but received 1.5.
-    """
-    lo = "[0" if allow_zero else "(0"
-    if (
-        not isinstance(value, numbers.Real)
-        or isinstance(value, bool)
-        or not np.isfinite(value)
-        or value >= 1
-        or value < 0
-        or (value == 0 and not allow_zero)
-    ):
-        raise ValueError(f"{name} must be a number in {lo}, 1), but received {value!r}.")
-    return float(value)
-
-
-def check_positive_int(value, name: str) -> int:
-    """Check a positive whole number (a size, a count, a number of classes).
-
-    Args:
-        value: the number to check.
-        name: its name, used in error messages.
-
-    Returns:
-        The value as an int.
-
-    Example:
-        >>> check_positive_int(3, "units")
-        3
-        >>> check_positive_int(0, "units")
-        Traceback (most recent call last):
-        ...
-        ValueError: units must be a positive integer, but received 0.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, but received {value!r}.")
-    return int(value)

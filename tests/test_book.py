@@ -1,6 +1,5 @@
 """Repository checks: lessons, their notebooks, the table of contents, the book config."""
 
-import json
 import pathlib
 import re
 import sys

@@ -49,9 +49,20 @@ def test_cnn_batch_norm_layers(keras):
 
 
 def test_augmentation_is_training_only(keras, rng):
-    model = build_cnn((8, 8, 1), 3, filters=(4,), shift=0.25, dropout=0.0)
-    x = rng.random((4, 8, 8, 1)).astype("float32")
-    np.testing.assert_allclose(np.asarray(model(x, training=False)), np.asarray(model(x, training=False)))
+    model = build_cnn((8, 8, 1), 3, filters=(4,), shift=0.25, dropout=0.0, batch_norm=False)
+    x = rng.random((16, 8, 8, 1)).astype("float32")
+    inference = np.asarray(model(x, training=False))
+    # At inference the images are left alone: the same inputs give the same outputs.
+    np.testing.assert_array_equal(inference, np.asarray(model(x, training=False)))
+    shift = model.get_layer("shift")
+    np.testing.assert_array_equal(np.asarray(shift(x, training=False)), x)
+    # In training they are shifted, and the model's outputs change with them.
+    assert not np.array_equal(np.asarray(shift(x, training=True)), x)
+    assert np.abs(np.asarray(model(x, training=True)) - inference).max() > 1e-4
+    # And the shift is the only thing training changes: without it, training equals inference.
+    plain = build_cnn((8, 8, 1), 3, filters=(4,), shift=0.0, dropout=0.0, batch_norm=False)
+    plain.set_weights(model.get_weights())
+    np.testing.assert_array_equal(np.asarray(plain(x, training=True)), np.asarray(plain(x, training=False)))
 
 
 @pytest.mark.parametrize("builder", [build_mlp, build_cnn])

@@ -1,6 +1,5 @@
 """bmlearn.versions: the tested TensorFlow and Keras floors and the check in setup()."""
 
-import pytest
 
 import bmlearn as bm
 from bmlearn import versions

@@ -6,7 +6,7 @@ import numpy as np
 import sklearn.datasets
 
 from bmlearn.data.splits import Splits, split_three_ways
-from bmlearn.validation import check_positive_int
+from bmlearn.validation import check_scalar
 
 __all__ = ["load_digits"]
 
@@ -56,7 +56,7 @@ def load_digits(
     x = (bunch.images / 16.0).astype(np.float32)
     y = bunch.target.astype(np.int64)
     if limit is not None:
-        limit = check_positive_int(limit, "limit")
+        limit = check_scalar(limit, "limit", integer=True, low=1)
         order = np.random.default_rng(seed).permutation(len(x))[:limit]
         x, y = x[order], y[order]
     x = x[..., None] if shape == "image" else x.reshape(len(x), -1)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from bmlearn.validation import check_fraction, check_same_length
+from bmlearn.validation import check_same_length, check_scalar
 
 __all__ = ["Split", "Splits", "split_three_ways"]
 
@@ -87,8 +87,8 @@ def split_three_ways(x, y, *, val_fraction, test_fraction, seed, stratify=True):
         (6, 2, 2)
     """
     check_same_length(x, y)
-    val_fraction = check_fraction(val_fraction, "val_fraction")
-    test_fraction = check_fraction(test_fraction, "test_fraction")
+    val_fraction = check_scalar(val_fraction, "val_fraction", low=0, high=1, low_open=True, high_open=True)
+    test_fraction = check_scalar(test_fraction, "test_fraction", low=0, high=1, low_open=True, high_open=True)
     if val_fraction + test_fraction >= 1:
         raise ValueError(
             "val_fraction + test_fraction must be below 1 to leave training data, "

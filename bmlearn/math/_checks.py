@@ -1,13 +1,12 @@
 """Input checks used only inside :mod:`bmlearn.math` (NumPy only).
 
-They complement :mod:`bmlearn.validation` with the checks that the math needs:
-matching shapes, probabilities, probability distributions and masks. Each
-raises :class:`ValueError` naming what was expected and what was received.
+They complement :mod:`bmlearn.validation` (where every scalar is checked, by
+``check_scalar``) with the array checks that only the math needs: matching
+shapes, probabilities and probability distributions. Each raises
+:class:`ValueError` naming what was expected and what was received.
 """
 
 from __future__ import annotations
-
-import numbers
 
 import numpy as np
 
@@ -70,61 +69,3 @@ def rows_sum_to_one(arr: np.ndarray, name: str, fn: str, *, hint: str = "") -> N
             f"{fn}: each row of {name} must sum to 1 (a probability distribution over "
             f"the classes), but row {i} sums to {sums[i]:.6g}.{hint}"
         )
-
-
-def _finite_real(value) -> bool:
-    """Whether ``value`` is a finite real number (bools excluded)."""
-    return (
-        not isinstance(value, bool) and isinstance(value, numbers.Real) and bool(np.isfinite(value))
-    )
-
-
-def non_negative_float(value, name: str) -> float:
-    """Return ``value`` as a float after checking that it is finite and ≥ 0.
-
-    Example:
-        >>> non_negative_float(-1, "eps")
-        Traceback (most recent call last):
-        ...
-        ValueError: eps must be a finite number >= 0, but received -1.
-    """
-    if (
-        not _finite_real(value)
-        or value < 0
-    ):
-        raise ValueError(f"{name} must be a finite number >= 0, but received {value!r}.")
-    return float(value)
-
-
-def positive_float(value, name: str) -> float:
-    """Return ``value`` as a float after checking that it is finite and > 0.
-
-    Example:
-        >>> positive_float(0.0, "lr")
-        Traceback (most recent call last):
-        ...
-        ValueError: lr must be a finite number > 0, but received 0.0.
-    """
-    if (
-        not _finite_real(value)
-        or value <= 0
-    ):
-        raise ValueError(f"{name} must be a finite number > 0, but received {value!r}.")
-    return float(value)
-
-
-def fraction_in_unit_interval(value, name: str) -> float:
-    """Return ``value`` as a float after checking ``0 <= value < 1`` (decay rates).
-
-    Example:
-        >>> fraction_in_unit_interval(1.0, "beta1")
-        Traceback (most recent call last):
-        ...
-        ValueError: beta1 must be a number in [0, 1), but received 1.0.
-    """
-    if (
-        not _finite_real(value)
-        or not 0 <= value < 1
-    ):
-        raise ValueError(f"{name} must be a number in [0, 1), but received {value!r}.")
-    return float(value)

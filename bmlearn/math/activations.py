@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from bmlearn.math import _kernels
 from bmlearn.validation import as_finite_array
 
 __all__ = [
@@ -152,10 +153,7 @@ def softmax(x, axis: int = -1) -> np.ndarray:
         >>> softmax([1000.0, 1000.0])
         array([0.5, 0.5])
     """
-    x = as_finite_array(x, "x", min_ndim=1)
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
+    return _kernels.softmax(as_finite_array(x, "x", min_ndim=1), axis=axis)
 
 
 def softmax_jacobian(x) -> np.ndarray:

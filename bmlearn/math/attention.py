@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bmlearn.validation import as_finite_array, check_positive_int
+from bmlearn.math import _kernels
+from bmlearn.validation import as_finite_array, check_scalar
 
 __all__ = ["MultiHeadAttention", "attention", "causal_mask", "positional_encoding"]
 
@@ -38,7 +39,7 @@ def causal_mask(n: int) -> np.ndarray:
                [1, 1, 0],
                [1, 1, 1]])
     """
-    n = check_positive_int(n, "n")
+    n = check_scalar(n, "n", integer=True, low=1)
     return np.tril(np.ones((n, n), dtype=bool))
 
 
@@ -107,7 +108,7 @@ def attention(Q, K, V, mask=None):
     if mask is not None:
         mask = _check_mask(mask, scores.shape)
         scores = np.where(mask, scores, -np.inf)
-    weights = _softmax_last_axis(scores)
+    weights = _kernels.softmax(scores)
     try:
         return weights @ V, weights
     except ValueError:
@@ -158,13 +159,6 @@ def _check_mask(mask, scores_shape) -> np.ndarray:
     return full
 
 
-def _softmax_last_axis(scores: np.ndarray) -> np.ndarray:
-    """Softmax over the last axis, where ``-inf`` scores get weight exactly 0."""
-    shifted = scores - np.max(scores, axis=-1, keepdims=True)  # the max is finite
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=-1, keepdims=True)
-
-
 def positional_encoding(length: int, depth: int) -> np.ndarray:
     """Sinusoidal positional encoding of Vaswani et al. (2017), section 3.5.
 
@@ -192,8 +186,8 @@ def positional_encoding(length: int, depth: int) -> np.ndarray:
         array([[0.    , 1.    , 0.    , 1.    ],
                [0.8415, 0.5403, 0.01  , 1.    ]])
     """
-    length = check_positive_int(length, "length")
-    depth = check_positive_int(depth, "depth")
+    length = check_scalar(length, "length", integer=True, low=1)
+    depth = check_scalar(depth, "depth", integer=True, low=1)
     pos = np.arange(length)[:, None]  # (length, 1)
     i = np.arange(depth)[None, :]  # (1, depth)
     angle = pos / np.power(10000.0, (2 * (i // 2)) / depth)
@@ -329,15 +323,14 @@ class MultiHeadAttention:
             >>> [w.shape for w in MultiHeadAttention.random(4, 2, 3).get_weights()][:2]
             [(4, 2, 3), (2, 3)]
         """
-        d_model = check_positive_int(d_model, "d_model")
-        H = check_positive_int(num_heads, "num_heads")
-        key_dim = check_positive_int(key_dim, "key_dim")
-        value_dim = key_dim if value_dim is None else check_positive_int(value_dim, "value_dim")
+        d_model = check_scalar(d_model, "d_model", integer=True, low=1)
+        H = check_scalar(num_heads, "num_heads", integer=True, low=1)
+        key_dim = check_scalar(key_dim, "key_dim", integer=True, low=1)
+        value_dim = key_dim if value_dim is None else check_scalar(value_dim, "value_dim", integer=True, low=1)
         rng = np.random.default_rng(seed)
 
         def glorot(fan_in, fan_out, shape):
-            limit = np.sqrt(6.0 / (fan_in + fan_out))
-            return rng.uniform(-limit, limit, size=shape)
+            return _kernels.glorot_uniform(rng, fan_in, fan_out, shape)
 
         return cls([
             glorot(d_model, H * key_dim, (d_model, H, key_dim)), np.zeros((H, key_dim)),

@@ -6,8 +6,7 @@ import numbers
 
 import numpy as np
 
-from bmlearn.math._checks import positive_float
-from bmlearn.validation import as_finite_array
+from bmlearn.validation import as_finite_array, check_scalar
 
 __all__ = ["numerical_gradient"]
 
@@ -52,7 +51,7 @@ def numerical_gradient(f, x, eps: float = 1e-6) -> np.ndarray:
         >>> g.round(6)  # the exact gradient of sum(v**2) is 2v
         array([ 2., -4.])
     """
-    eps = positive_float(eps, "eps")
+    eps = check_scalar(eps, "eps", low=0, low_open=True)
     if not (isinstance(x, np.ndarray) and x.dtype == np.float64 and x.flags.writeable):
         x = np.array(as_finite_array(x, "x"), dtype=np.float64)
     else:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from bmlearn.math import _kernels
 from bmlearn.math._checks import probabilities, rows_sum_to_one, same_shape
 from bmlearn.validation import as_finite_array
 
@@ -225,7 +226,5 @@ def categorical_cross_entropy_from_logits(y_true, logits) -> float:
     z = as_finite_array(logits, "logits", ndim=(1, 2))
     same_shape(y_true, z, "y_true", "logits", fn)
     rows_sum_to_one(y_true, "y_true", fn)
-    shifted = z - np.max(z, axis=-1, keepdims=True)
-    log_p = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
-    per_sample = np.sum(y_true * -log_p, axis=-1)
+    per_sample = np.sum(y_true * -_kernels.log_softmax(z, axis=-1), axis=-1)
     return float(np.mean(per_sample)) + 0.0  # + 0.0 turns a -0.0 into 0.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from bmlearn.math import _kernels
 from bmlearn.math._checks import probabilities, rows_sum_to_one
 from bmlearn.math.activations import relu, relu_grad, sigmoid, sigmoid_grad, softmax, tanh, tanh_grad
 from bmlearn.math.layers import dense
@@ -21,7 +22,7 @@ from bmlearn.math.optimizers import Adam
 from bmlearn.validation import (
     as_finite_array,
     check_labels,
-    check_positive_int,
+    check_scalar,
     check_same_length,
 )
 
@@ -95,7 +96,7 @@ class MLP:
                 "MLP: sizes must be a list of at least two layer widths (inputs, ..., outputs), "
                 f"but received {sizes!r}."
             )
-        self.sizes = tuple(check_positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes))
+        self.sizes = tuple(check_scalar(s, f"sizes[{i}]", integer=True, low=1) for i, s in enumerate(sizes))
         if activation not in _ACTIVATIONS:
             raise ValueError(
                 f"MLP: activation must be one of {sorted(_ACTIVATIONS)}, but received {activation!r}."
@@ -114,8 +115,7 @@ class MLP:
         rng = np.random.default_rng(seed)
         self.weights, self.biases = [], []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
-            limit = np.sqrt(6.0 / (n_in + n_out))
-            self.weights.append(rng.uniform(-limit, limit, size=(n_in, n_out)))
+            self.weights.append(_kernels.glorot_uniform(rng, n_in, n_out, (n_in, n_out)))
             self.biases.append(np.zeros(n_out))
         self._cache = None
 
@@ -339,12 +339,12 @@ class MLP:
             >>> [round(float(net.weights[0][0, 0]), 2), round(float(net.biases[0][0]), 2)]
             [3.0, 1.0]
         """
-        epochs = check_positive_int(epochs, "epochs")
+        epochs = check_scalar(epochs, "epochs", integer=True, low=1)
         x = as_finite_array(x, "x", ndim=2)
         check_same_length(x, y, "x", "y")
         y = self._targets(y, len(x))
         n = len(x)
-        batch_size = n if batch_size is None else check_positive_int(batch_size, "batch_size")
+        batch_size = n if batch_size is None else check_scalar(batch_size, "batch_size", integer=True, low=1)
         optimizer = Adam(lr=0.01) if optimizer is None else optimizer
         rng = np.random.default_rng(self.seed if seed is None else seed)
         history = {"loss": []}

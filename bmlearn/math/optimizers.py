@@ -32,7 +32,7 @@ import abc
 
 import numpy as np
 
-from bmlearn.math._checks import fraction_in_unit_interval, non_negative_float, positive_float
+from bmlearn.validation import check_scalar
 
 __all__ = ["Adam", "Momentum", "RMSProp", "SGD"]
 
@@ -41,7 +41,7 @@ class _Optimizer(abc.ABC):
     """What every optimiser shares: input checks, the step counter, per-parameter state."""
 
     def __init__(self, lr: float):
-        self.lr = positive_float(lr, "lr")
+        self.lr = check_scalar(lr, "lr", low=0, low_open=True)
         self.t = 0  # number of steps taken so far
         self._shapes = None  # the parameter shapes seen at the first step
         self._slots = {}  # per-parameter state arrays, keyed by (name, index)
@@ -183,7 +183,7 @@ class Momentum(_Optimizer):
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9, nesterov: bool = False):
         super().__init__(lr)
-        self.momentum = fraction_in_unit_interval(momentum, "momentum")
+        self.momentum = check_scalar(momentum, "momentum", low=0, high=1, high_open=True)
         self.nesterov = bool(nesterov)
 
     def _update(self, i, p, g):
@@ -239,8 +239,8 @@ class RMSProp(_Optimizer):
     def __init__(self, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8,
                  keras_epsilon: bool = False):
         super().__init__(lr)
-        self.rho = fraction_in_unit_interval(rho, "rho")
-        self.eps = non_negative_float(eps, "eps")
+        self.rho = check_scalar(rho, "rho", low=0, high=1, high_open=True)
+        self.eps = check_scalar(eps, "eps", low=0)
         self.keras_epsilon = bool(keras_epsilon)
 
     def _update(self, i, p, g):
@@ -311,9 +311,9 @@ class Adam(_Optimizer):
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8, bias_correction: bool = True, keras_epsilon: bool = False):
         super().__init__(lr)
-        self.beta1 = fraction_in_unit_interval(beta1, "beta1")
-        self.beta2 = fraction_in_unit_interval(beta2, "beta2")
-        self.eps = non_negative_float(eps, "eps")
+        self.beta1 = check_scalar(beta1, "beta1", low=0, high=1, high_open=True)
+        self.beta2 = check_scalar(beta2, "beta2", low=0, high=1, high_open=True)
+        self.eps = check_scalar(eps, "eps", low=0)
         self.bias_correction = bool(bias_correction)
         self.keras_epsilon = bool(keras_epsilon)
 

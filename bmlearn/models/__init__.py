@@ -1,7 +1,12 @@
 """Keras model builders used across the lessons.
 
+- :mod:`~bmlearn.models.mlp`: :func:`build_mlp`, a multilayer perceptron;
+- :mod:`~bmlearn.models.cnn`: :func:`build_cnn`, a small convolutional network for images.
+
 Each builder returns an uncompiled ``keras.Model`` so that lessons show the
-``compile`` step; build and compile inside ``env.strategy.scope()``.
+``compile`` step; build and compile inside ``env.strategy.scope()``. Layers
+compute in the global dtype policy, and every builder keeps its output layer
+in float32 so that the softmax and the loss stay accurate under mixed precision.
 """
 
 from bmlearn.models.cnn import build_cnn

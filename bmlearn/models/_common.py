@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numbers
 
-from bmlearn.validation import check_positive_int
+from bmlearn.validation import check_scalar
 
-__all__ = ["check_input_shape", "check_units", "check_dropout", "check_num_classes"]
+__all__ = ["check_input_shape", "check_units"]
 
 
 def check_input_shape(input_shape, min_rank: int = 1) -> tuple:
@@ -37,24 +37,4 @@ def check_units(units, name: str) -> tuple:
         raise ValueError(
             f"{name} must be a sequence of positive integers, but received {units!r}."
         ) from None
-    return tuple(check_positive_int(u, f"each entry of {name}") for u in units)
-
-
-def check_dropout(rate) -> float:
-    """Check a dropout rate in [0, 1)."""
-    if (
-        not isinstance(rate, numbers.Real)
-        or isinstance(rate, bool)
-        or not 0 <= rate < 1
-    ):
-        raise ValueError(f"dropout must be a number in [0, 1), but received {rate!r}.")
-    return float(rate)
-
-
-def check_num_classes(num_classes) -> int:
-    """Check a number of classes: an integer ≥ 2."""
-    if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral) or (
-        num_classes < 2
-    ):
-        raise ValueError(f"num_classes must be an integer ≥ 2, but received {num_classes!r}.")
-    return int(num_classes)
+    return tuple(check_scalar(u, f"each entry of {name}", integer=True, low=1) for u in units)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import keras
+from bmlearn.models._common import check_input_shape, check_units
+from bmlearn.quiet import import_keras
+from bmlearn.validation import check_scalar
 
-from bmlearn.models._common import check_dropout, check_input_shape, check_num_classes, check_units
-from bmlearn.validation import check_positive_int
+keras = import_keras()
 
 __all__ = ["build_cnn"]
 
@@ -67,13 +68,12 @@ def build_cnn(
         raise ValueError(
             f"input_shape must be (height, width, channels), but received {input_shape}."
         )
-    num_classes = check_num_classes(num_classes)
+    num_classes = check_scalar(num_classes, "num_classes", integer=True, low=2)
     filters = check_units(filters, "filters")
-    convs_per_block = check_positive_int(convs_per_block, "convs_per_block")
-    dense_units = check_positive_int(dense_units, "dense_units")
-    dropout = check_dropout(dropout)
-    if not 0 <= shift < 1:
-        raise ValueError(f"shift must be a number in [0, 1), but received {shift!r}.")
+    convs_per_block = check_scalar(convs_per_block, "convs_per_block", integer=True, low=1)
+    dense_units = check_scalar(dense_units, "dense_units", integer=True, low=1)
+    dropout = check_scalar(dropout, "dropout", low=0, high=1, high_open=True)
+    shift = check_scalar(shift, "shift", low=0, high=1, high_open=True)
     smallest = min(input_shape[:2])
     if smallest < 2 ** len(filters):
         raise ValueError(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import keras
+from bmlearn.models._common import check_input_shape, check_units
+from bmlearn.quiet import import_keras
+from bmlearn.validation import check_scalar
 
-from bmlearn.models._common import check_dropout, check_input_shape, check_num_classes, check_units
+keras = import_keras()
 
 __all__ = ["build_mlp"]
 
@@ -50,9 +52,9 @@ def build_mlp(
         True
     """
     input_shape = check_input_shape(input_shape)
-    num_classes = check_num_classes(num_classes)
+    num_classes = check_scalar(num_classes, "num_classes", integer=True, low=2)
     hidden_units = check_units(hidden_units, "hidden_units")
-    dropout = check_dropout(dropout)
+    dropout = check_scalar(dropout, "dropout", low=0, high=1, high_open=True)
 
     inputs = keras.Input(shape=input_shape, name="inputs")
     x = keras.layers.Flatten(name="flatten")(inputs) if len(input_shape) > 1 else inputs

@@ -1,24 +1,17 @@
-"""Keras callbacks for Part 3: simulated interruptions, resumable dropout, throughput."""
+"""Keras callbacks: simulated interruptions, epoch-keyed randomness, throughput."""
 
 from __future__ import annotations
 
 import time
 
-from bmlearn.quiet import import_tensorflow
-from bmlearn.validation import check_positive_int
+import numpy as np
 
-import_tensorflow()  # quietly, before Keras imports it
+from bmlearn.quiet import import_keras, import_tensorflow
+from bmlearn.validation import check_scalar
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+keras = import_keras()
 
 __all__ = ["InterruptTraining", "ReseedEachEpoch", "ThroughputMeter", "TrainingInterrupted"]
-
-
-def _check_index(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, but received {value!r}.")
-    return int(value)
 
 
 class TrainingInterrupted(RuntimeError):
@@ -77,8 +70,8 @@ class InterruptTraining(keras.callbacks.Callback):
 
     def __init__(self, epoch: int, batch: int = 0):
         super().__init__()
-        self.epoch = _check_index(epoch, "epoch")
-        self.batch = _check_index(batch, "batch")
+        self.epoch = check_scalar(epoch, "epoch", integer=True, low=0)
+        self.batch = check_scalar(batch, "batch", integer=True, low=0)
         self._current_epoch = None
         self.fired = False
 
@@ -183,8 +176,8 @@ class ThroughputMeter(keras.callbacks.Callback):
 
     def __init__(self, batch_size: int, warmup_steps: int = 5):
         super().__init__()
-        self.batch_size = check_positive_int(batch_size, "batch_size")
-        self.warmup_steps = _check_index(warmup_steps, "warmup_steps")
+        self.batch_size = check_scalar(batch_size, "batch_size", integer=True, low=1)
+        self.warmup_steps = check_scalar(warmup_steps, "warmup_steps", integer=True, low=0)
         self._step = 0
         self._start = None
         self._end = None

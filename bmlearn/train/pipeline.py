@@ -8,7 +8,7 @@ from bmlearn.quiet import import_tensorflow
 from bmlearn.validation import (
     as_finite_array,
     check_labels,
-    check_positive_int,
+    check_scalar,
     check_same_length,
 )
 
@@ -106,9 +106,8 @@ def make_dataset(
         ...
         ValueError: y must hold class labels in 0..1, but received values from 0 to 2.
     """
-    batch_size = check_positive_int(batch_size, "batch_size")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, but received {seed!r}.")
+    batch_size = check_scalar(batch_size, "batch_size", integer=True, low=1)
+    seed = check_scalar(seed, "seed", integer=True, low=0)
     if one_hot and num_classes is None:
         raise ValueError("one_hot=True needs num_classes, but received num_classes=None.")
     xs = _to_numpy(x, "x", np.float32)

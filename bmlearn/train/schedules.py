@@ -3,40 +3,13 @@
 from __future__ import annotations
 
 import math
-import numbers
 
-from bmlearn.quiet import import_tensorflow
+from bmlearn.quiet import import_keras
+from bmlearn.validation import check_scalar
 
-import_tensorflow()  # quietly, before Keras imports it
-
-import keras  # noqa: E402
+keras = import_keras()
 
 __all__ = ["WarmupCosine"]
-
-
-def _check_rate(value, name: str, *, allow_zero: bool) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(value)
-        or value < 0
-        or (value == 0 and not allow_zero)
-    ):
-        want = "≥ 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {want}, but received {value!r}.")
-    return float(value)
-
-
-def _check_steps(value, name: str, *, allow_zero: bool) -> int:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < 0
-        or (value == 0 and not allow_zero)
-    ):
-        want = "non-negative" if allow_zero else "positive"
-        raise ValueError(f"{name} must be a {want} integer, but received {value!r}.")
-    return int(value)
 
 
 @keras.saving.register_keras_serializable(package="bmlearn")
@@ -93,17 +66,16 @@ class WarmupCosine(keras.optimizers.schedules.LearningRateSchedule):
         name="WarmupCosine",
     ):
         super().__init__()
-        self.peak_learning_rate = _check_rate(peak_learning_rate, "peak_learning_rate",
-                                              allow_zero=False)
-        self.final_learning_rate = _check_rate(final_learning_rate, "final_learning_rate",
-                                               allow_zero=True)
+        self.peak_learning_rate = check_scalar(peak_learning_rate, "peak_learning_rate",
+                                               low=0, low_open=True)
+        self.final_learning_rate = check_scalar(final_learning_rate, "final_learning_rate", low=0)
         if self.final_learning_rate > self.peak_learning_rate:
             raise ValueError(
                 "final_learning_rate must not exceed peak_learning_rate, but received "
                 f"{final_learning_rate!r} > {peak_learning_rate!r}."
             )
-        self.total_steps = _check_steps(total_steps, "total_steps", allow_zero=False)
-        self.warmup_steps = _check_steps(warmup_steps, "warmup_steps", allow_zero=True)
+        self.total_steps = check_scalar(total_steps, "total_steps", integer=True, low=1)
+        self.warmup_steps = check_scalar(warmup_steps, "warmup_steps", integer=True, low=0)
         if self.warmup_steps >= self.total_steps:
             raise ValueError(
                 "warmup_steps must be smaller than total_steps, but received "

@@ -39,3 +39,39 @@ def test_smoke_code_calls_every_public_name():
 
     for name in bmlearn.math.__all__:
         assert name in SMOKE, f"add a call of bmlearn.math.{name} to the smoke code"
+
+
+# Modules that must never import TensorFlow or Keras, now and as the course grows: the math,
+# the calculators and the tokenizers are read and run where no TensorFlow is installed.
+# A glob covers modules that do not exist yet (bmlearn/scaling.py, bmlearn/business/,
+# bmlearn/text/ but for generation, which drives a Keras model).
+NO_TENSORFLOW_GLOBS = ("math/*.py", "numerics.py", "comparison.py", "evaluation.py",
+                       "validation.py", "overrides.py", "profiles.py", "scaling.py",
+                       "business/*.py", "business/**/*.py", "text/*.py")
+MAY_IMPORT_KERAS = {"bmlearn.text.generation"}
+
+
+def _modules_without_tensorflow():
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2] / "bmlearn"
+    found = set()
+    for pattern in NO_TENSORFLOW_GLOBS:
+        for path in root.glob(pattern):
+            parts = path.relative_to(root.parent).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            if name not in MAY_IMPORT_KERAS:
+                found.add(name)
+    return sorted(found)
+
+
+def test_numpy_only_modules_import_no_tensorflow():
+    modules = _modules_without_tensorflow()
+    assert "bmlearn.numerics" in modules and "bmlearn.math.attention" in modules
+    code = ("import importlib, sys\n"
+            f"for name in {modules!r}:\n"
+            "    importlib.import_module(name)\n"
+            "bad = sorted({k.split('.')[0] for k in sys.modules} & {'tensorflow', 'keras'})\n"
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -108,3 +108,10 @@ def test_model_with_the_schedule_saves_and_loads_in_safe_mode(tmp_path: pathlib.
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         WarmupCosine(**kwargs)
+
+
+def test_passes_the_schedule_checks_every_custom_schedule_must_pass():
+    from bmlearn.testing import check_schedule
+
+    check_schedule(WarmupCosine(2e-3, total_steps=300, warmup_steps=30, final_learning_rate=1e-5),
+                   steps=(0, 1, 29, 30, 31, 150, 299, 300, 500))

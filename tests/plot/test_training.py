@@ -1,10 +1,21 @@
-"""The plots added for Part 3."""
+"""bmlearn.plot.training."""
 
 import numpy as np
 import pytest
-from sklearn.metrics import precision_recall_curve, roc_auc_score, roc_curve
 
 from bmlearn import plot
+
+
+def test_plot_history_panels_and_lines():
+    fig = plot.plot_history({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2], "accuracy": [0.1, 0.5, 0.9]})
+    loss_ax, acc_ax = fig.axes
+    assert len(loss_ax.lines) == 2 and len(acc_ax.lines) == 1
+    np.testing.assert_array_equal(loss_ax.lines[0].get_ydata(), [3, 2, 1])
+
+
+def test_plot_history_missing_metric():
+    with pytest.raises(ValueError, match="no metric"):
+        plot.plot_history({"loss": [1.0]}, metrics=["accuracy"])
 
 
 def test_plot_histories_draws_each_run():
@@ -27,31 +38,6 @@ def test_plot_learning_rate_samples_every_step():
     np.testing.assert_allclose(line.get_ydata(), [1, 0.5, 0.25, 0.125, 0.0625])
     with pytest.raises(ValueError, match="steps must be a positive integer"):
         plot.plot_learning_rate(lambda s: 1.0, 0)
-
-
-def test_plot_roc_pr_curves_match_scikit_learn(rng):
-    y = (rng.random(300) < 0.1).astype(int)
-    s = rng.random(300) + 0.5 * y
-    fig = plot.plot_roc_pr(y, {"m": s})
-    ax_roc, ax_pr = fig.axes
-    fpr, tpr, _ = roc_curve(y, s)
-    np.testing.assert_allclose(ax_roc.lines[0].get_xdata(), fpr)
-    np.testing.assert_allclose(ax_roc.lines[0].get_ydata(), tpr)
-    precision, recall, _ = precision_recall_curve(y, s)
-    np.testing.assert_allclose(ax_pr.lines[0].get_xdata(), recall)
-    np.testing.assert_allclose(ax_pr.lines[0].get_ydata(), precision)
-    label = ax_roc.get_legend().get_texts()[0].get_text()
-    assert label == f"m (AUC {roc_auc_score(y, s):.3f})"
-    assert ax_pr.lines[-1].get_ydata()[0] == pytest.approx(y.mean())  # chance line
-
-
-def test_plot_roc_pr_validates():
-    with pytest.raises(ValueError, match="both classes"):
-        plot.plot_roc_pr([0, 0], [0.1, 0.2])
-    with pytest.raises(ValueError, match="same number of samples"):
-        plot.plot_roc_pr([0, 1], {"m": [0.1]})
-    with pytest.raises(ValueError, match="finite"):
-        plot.plot_roc_pr([0, 1], [0.1, np.nan])
 
 
 def test_plot_sparsity_curve_in_percent():

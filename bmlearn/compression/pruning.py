@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
+import numpy as np
 
-from bmlearn.quiet import import_tensorflow
+from bmlearn.quiet import import_keras
+from bmlearn.validation import check_scalar
 
-import_tensorflow()  # quietly, before Keras imports it
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+keras = import_keras()
 
 __all__ = ["KeepPruned", "prunable_kernels", "prune_by_magnitude", "weight_sparsity"]
 
@@ -85,12 +83,7 @@ def prune_by_magnitude(model, sparsity: float, *, scope: str = "layer") -> dict:
         >>> int((model.layers[0].kernel.numpy() == 0).sum()), weight_sparsity(model)
         (10, 0.5)
     """
-    if (
-        isinstance(sparsity, bool)
-        or not isinstance(sparsity, numbers.Real)
-        or not 0 <= sparsity < 1
-    ):
-        raise ValueError(f"sparsity must be a number in [0, 1), but received {sparsity!r}.")
+    sparsity = check_scalar(sparsity, "sparsity", low=0, high=1, high_open=True)
     if scope not in ("layer", "global"):
         raise ValueError(f"scope must be 'layer' or 'global', but received {scope!r}.")
     kernels = prunable_kernels(model)

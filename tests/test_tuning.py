@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from bmlearn.train import tuner_results
+from bmlearn.tuning import tuner_results
 
 pytestmark = pytest.mark.filterwarnings(  # KerasTuner 1.4.8 calls threading.currentThread()
     "ignore:currentThread:DeprecationWarning", "ignore:getName:DeprecationWarning")

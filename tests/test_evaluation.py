@@ -9,7 +9,7 @@ from sklearn.metrics import (
 )
 from sklearn.utils.class_weight import compute_class_weight
 
-from bmlearn.train import balanced_class_weight, binary_metrics, choose_threshold
+from bmlearn.evaluation import balanced_class_weight, binary_metrics, choose_threshold
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
+"""bmlearn.data.digits."""
+
 import numpy as np
 import pytest
 import sklearn.datasets
 
-import bmlearn as bm
-from bmlearn.data import load_digits, make_xor, split_three_ways
+from bmlearn.data import load_digits
 
 
 def test_digits_splits_sizes_and_ranges():
@@ -77,32 +78,3 @@ def test_digits_limit():
 def test_digits_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         load_digits(**kwargs)
-
-
-def test_split_three_ways_mismatched_lengths():
-    with pytest.raises(ValueError, match="same number of samples"):
-        split_three_ways(np.zeros((10, 2)), np.zeros(9), val_fraction=0.2, test_fraction=0.2, seed=0)
-
-
-def test_make_xor_labels_follow_corners():
-    x, y = make_xor(2000, noise=0.1, seed=3)
-    assert x.shape == (2000, 2) and y.shape == (2000,)
-    corner = np.round(x).clip(0, 1)  # noise 0.1 rarely crosses 0.5
-    agree = np.mean(y == np.logical_xor(corner[:, 0], corner[:, 1]))
-    assert agree > 0.99
-    assert 0.45 < y.mean() < 0.55
-
-
-def test_make_xor_deterministic_and_validated():
-    np.testing.assert_array_equal(make_xor(50, seed=1).x, make_xor(50, seed=1).x)
-    with pytest.raises(ValueError, match="noise"):
-        make_xor(10, noise=-1.0)
-    with pytest.raises(ValueError, match="positive integer"):
-        make_xor(0)
-
-
-def test_splits_summary_and_unpacking():
-    d = bm.data.load_digits(shape="flat")
-    x, y = d.train
-    assert x is d.train.x and y is d.train.y
-    assert "train:  1167 samples" in d.summary()

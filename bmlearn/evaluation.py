@@ -5,11 +5,10 @@ These need only NumPy; the tests check them against scikit-learn.
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
-from bmlearn.validation import as_finite_array, check_labels, check_same_length
+from bmlearn.validation import as_finite_array, check_labels, check_same_length, check_scalar
 
 __all__ = ["balanced_class_weight", "binary_metrics", "choose_threshold"]
 
@@ -55,12 +54,7 @@ def binary_metrics(y_true, scores, threshold: float = 0.5) -> dict:
         (0.5, 0.5, 0.5)
     """
     y, s = _labels_and_scores(y_true, scores)
-    if (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, numbers.Real)
-        or not np.isfinite(threshold)
-    ):
-        raise ValueError(f"threshold must be a finite number, but received {threshold!r}.")
+    threshold = check_scalar(threshold, "threshold")
     pred = s >= threshold
     tp = int(np.sum(pred & (y == 1)))
     fp = int(np.sum(pred & (y == 0)))
@@ -113,12 +107,8 @@ def choose_threshold(y_true, scores, *, min_recall: float | None = None) -> floa
     positives = int(y.sum())
     if positives == 0:
         raise ValueError("y_true must hold at least one positive label (1), but received none.")
-    if min_recall is not None and not (
-        isinstance(min_recall, numbers.Real)
-        and not isinstance(min_recall, bool)
-        and 0 < min_recall <= 1
-    ):
-        raise ValueError(f"min_recall must be a number in (0, 1], but received {min_recall!r}.")
+    if min_recall is not None:
+        min_recall = check_scalar(min_recall, "min_recall", low=0, high=1, low_open=True)
     order = np.argsort(-s, kind="stable")
     s_sorted, y_sorted = s[order], y[order]
     # Candidate k: flag every sample whose score >= the k-th distinct score.

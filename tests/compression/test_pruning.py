@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from bmlearn.train import KeepPruned, prunable_kernels, prune_by_magnitude, weight_sparsity
+from bmlearn.compression import KeepPruned, prunable_kernels, prune_by_magnitude, weight_sparsity
 
 
 def _model(seed=0):

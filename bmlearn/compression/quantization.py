@@ -8,8 +8,8 @@ import warnings
 
 import numpy as np
 
-from bmlearn.quiet import import_tensorflow, silenced_stderr
-from bmlearn.validation import as_finite_array, check_positive_int
+from bmlearn.quiet import import_keras, import_tensorflow, silenced_stderr
+from bmlearn.validation import as_finite_array, check_scalar
 
 __all__ = ["float32_copy", "tflite_predict", "to_tflite"]
 
@@ -67,7 +67,7 @@ def float32_copy(model):
         True
     """
     _check_built(model)
-    import keras
+    keras = import_keras()
 
     def low_precision(layer):
         return getattr(layer, "compute_dtype", None) in _LOW
@@ -158,7 +158,7 @@ def tflite_predict(model_bytes: bytes, x, *, batch_size: int = 256) -> np.ndarra
         >>> out.shape, bool(np.allclose(out, model.predict(x, verbose=0), atol=1e-5))
         ((5, 2), True)
     """
-    batch_size = check_positive_int(batch_size, "batch_size")
+    batch_size = check_scalar(batch_size, "batch_size", integer=True, low=1)
     x = as_finite_array(x, "x", min_ndim=2, dtype=np.float32)
     tf = import_tensorflow()
     with silenced_stderr(), warnings.catch_warnings():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from bmlearn.train import tflite_predict, to_tflite
+from bmlearn.compression import tflite_predict, to_tflite
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_mixed_precision_model_converts_through_a_float32_copy(policy, nested, r
     import keras
 
     from bmlearn.numerics import eps
-    from bmlearn.train.quantization import float32_copy
+    from bmlearn.compression import float32_copy
 
     model = _mixed_model(policy, nested)
     keras.mixed_precision.set_global_policy(policy)  # a GPU session: the global policy is mixed
@@ -114,7 +114,7 @@ def test_mixed_precision_model_converts_through_a_float32_copy(policy, nested, r
 
 
 def test_float32_copy_of_a_float32_model_is_the_model(model):
-    from bmlearn.train.quantization import float32_copy
+    from bmlearn.compression import float32_copy
 
     assert float32_copy(model) is model
     with pytest.raises(ValueError, match="must be a built Keras model"):
@@ -124,7 +124,7 @@ def test_float32_copy_of_a_float32_model_is_the_model(model):
 def test_a_subclassed_model_is_refused():
     import keras
 
-    from bmlearn.train.quantization import float32_copy
+    from bmlearn.compression import float32_copy
 
     class Net(keras.Model):
         def __init__(self):
