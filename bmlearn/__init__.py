@@ -14,7 +14,13 @@ What each module holds, one concept each:
   :mod:`bmlearn.overrides`: the environment variables that override its choices;
   :mod:`bmlearn.profiles`: the quick and full profiles.
 - :mod:`bmlearn.data`: the course's data sets, offline, with fixed splits.
-- :mod:`bmlearn.models`: Keras model builders (``build_mlp``, ``build_cnn``).
+- :mod:`bmlearn.models`: Keras model builders (``build_mlp``, ``build_cnn``, ``build_gpt``).
+- :mod:`bmlearn.layers`: Keras layers of the transformer (token and position embedding,
+  the pre-layer-norm transformer block with a key/value cache).
+- :mod:`bmlearn.text`: tokenizers (characters, byte-level BPE; no TensorFlow) and
+  ``generate``, sampling from a GPT with a key/value cache.
+- :mod:`bmlearn.scaling`: parameter, compute, memory and time calculators, checked against
+  published figures (no TensorFlow).
 - :mod:`bmlearn.math`: from-scratch NumPy math, verified against TensorFlow.
 - :mod:`bmlearn.train`: input pipelines, learning-rate schedules, callbacks.
 - :mod:`bmlearn.evaluation`: metrics, thresholds and class weights for imbalanced problems.
@@ -39,7 +45,7 @@ Where new code goes (large models, use cases, business):
 - ``bmlearn/text/``: tokenizers (pure Python and NumPy) and generation (which drives
   a Keras model, so it imports Keras only when called);
 - ``bmlearn/scaling.py``: parameter, compute and memory calculators (no TensorFlow);
-- ``bmlearn/models/gpt.py``: the GPT builder;
+- ``bmlearn/models/<name>.py``: model builders, such as ``gpt.py``;
 - ``bmlearn/data/<source>.py``: one module per data source or generator;
 - ``bmlearn/business/``: cost, value and risk calculators (no TensorFlow);
 - ``bmlearn/math/``: the NumPy twins of new layers, such as layer norm and a
@@ -54,9 +60,9 @@ from bmlearn._version import __version__
 from bmlearn.runtime import Runtime, setup
 
 _SUBMODULES = (
-    "baselines", "bench", "comparison", "compression", "course", "data", "evaluation", "math",
-    "models", "notebook", "numerics", "overrides", "plot", "profiles", "quiet", "runtime",
-    "testing", "train", "tuning", "validation", "versions",
+    "baselines", "bench", "comparison", "compression", "course", "data", "evaluation", "layers",
+    "math", "models", "notebook", "numerics", "overrides", "plot", "profiles", "quiet", "runtime",
+    "scaling", "testing", "text", "train", "tuning", "validation", "versions",
 )
 
 __all__ = ["__version__", "Runtime", "setup", *_SUBMODULES]

@@ -13,7 +13,9 @@ against TensorFlow/Keras and against numerical gradients.
 - mlp: :class:`MLP`, a multilayer perceptron with backpropagation written out;
 - optimizers: :class:`SGD`, :class:`Momentum`, :class:`RMSProp`, :class:`Adam`;
 - attention: :func:`attention`, :func:`causal_mask`,
-  :class:`MultiHeadAttention`, :func:`positional_encoding`.
+  :class:`MultiHeadAttention`, :func:`positional_encoding`;
+- transformer: :func:`layer_norm`, :func:`gelu`, :class:`TransformerBlock` (the
+  twin of :class:`bmlearn.layers.TransformerBlock`).
 """
 
 from bmlearn.math.activations import (
@@ -38,6 +40,7 @@ from bmlearn.math.losses import (
 )
 from bmlearn.math.mlp import MLP
 from bmlearn.math.optimizers import SGD, Adam, Momentum, RMSProp
+from bmlearn.math.transformer import TransformerBlock, gelu, layer_norm
 
 __all__ = [
     "MLP",
@@ -46,6 +49,7 @@ __all__ = [
     "Momentum",
     "MultiHeadAttention",
     "RMSProp",
+    "TransformerBlock",
     "attention",
     "binary_cross_entropy",
     "binary_cross_entropy_from_logits",
@@ -53,6 +57,8 @@ __all__ = [
     "categorical_cross_entropy_from_logits",
     "causal_mask",
     "dense",
+    "gelu",
+    "layer_norm",
     "mse",
     "numerical_gradient",
     "positional_encoding",

@@ -1,7 +1,9 @@
 """Keras model builders used across the lessons.
 
 - :mod:`~bmlearn.models.mlp`: :func:`build_mlp`, a multilayer perceptron;
-- :mod:`~bmlearn.models.cnn`: :func:`build_cnn`, a small convolutional network for images.
+- :mod:`~bmlearn.models.cnn`: :func:`build_cnn`, a small convolutional network for images;
+- :mod:`~bmlearn.models.gpt`: :func:`build_gpt`, a GPT language model (GPT-2's layout),
+  from token ids to next-token logits.
 
 Each builder returns an uncompiled ``keras.Model`` so that lessons show the
 ``compile`` step; build and compile inside ``env.strategy.scope()``. Layers
@@ -10,6 +12,7 @@ in float32 so that the softmax and the loss stay accurate under mixed precision.
 """
 
 from bmlearn.models.cnn import build_cnn
+from bmlearn.models.gpt import build_gpt
 from bmlearn.models.mlp import build_mlp
 
-__all__ = ["build_cnn", "build_mlp"]
+__all__ = ["build_cnn", "build_gpt", "build_mlp"]

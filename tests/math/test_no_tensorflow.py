@@ -24,6 +24,9 @@ m.attention(np.ones((3, 2)), np.ones((3, 2)), np.ones((3, 2)), mask=m.causal_mas
 mha = m.MultiHeadAttention.random(4, 2, 2)
 m.MultiHeadAttention.from_keras_weights(mha.get_weights())(np.ones((3, 4)), use_causal_mask=True)
 m.positional_encoding(4, 6)
+m.layer_norm(np.ones((2, 3)), np.ones(3), np.zeros(3)); m.gelu([0.5])
+blk = m.TransformerBlock.random(4, 2, seed=0)
+m.TransformerBlock.from_keras_weights(blk.get_weights())(np.ones((3, 4)))
 bad = [k for k in sys.modules if k.split('.')[0] in ('tensorflow', 'keras')]
 print(bad); sys.exit(1 if bad else 0)
 """
