@@ -3,6 +3,8 @@
 - :mod:`~bmlearn.text.char`: :class:`CharTokenizer`, one token per character;
 - :mod:`~bmlearn.text.bpe`: :class:`BPETokenizer`, byte-level byte-pair encoding
   trained from scratch (and :data:`~bmlearn.text.bpe.SPLIT_PATTERN`, its pre-tokenizer);
+- :mod:`~bmlearn.text.ngram`: :class:`NGramModel`, the add-α smoothed n-gram
+  baselines (unigram, bigram, …) a neural language model must beat;
 - :mod:`~bmlearn.text.generation`: :func:`generate`, sampling new tokens from a
   Keras model with a key-value cache.
 
@@ -21,8 +23,9 @@ import importlib
 
 from bmlearn.text.bpe import BPETokenizer
 from bmlearn.text.char import CharTokenizer
+from bmlearn.text.ngram import NGramModel
 
-__all__ = ["BPETokenizer", "CharTokenizer", "generate"]
+__all__ = ["BPETokenizer", "CharTokenizer", "NGramModel", "generate"]
 
 _LAZY = {"generate": "bmlearn.text.generation"}
 

@@ -5,6 +5,9 @@ One concept per module, all re-exported here:
 - :mod:`~bmlearn.train.pipeline`: :func:`make_dataset`, a ``tf.data`` input
   pipeline from NumPy arrays or pandas frames (cache, shuffle, batch,
   prefetch).
+- :mod:`~bmlearn.train.language_model`: :func:`next_token_dataset` and
+  :func:`next_token_windows` (a token stream cut into next-token windows) and
+  :func:`lm_cross_entropy` (a language model's nats per token on a text).
 - :mod:`~bmlearn.train.schedules`: :class:`WarmupCosine`, a learning rate
   with linear warmup and cosine decay.
 - :mod:`~bmlearn.train.callbacks`: :class:`InterruptTraining` (simulates a
@@ -27,6 +30,7 @@ from bmlearn.train.callbacks import (
     ThroughputMeter,
     TrainingInterrupted,
 )
+from bmlearn.train.language_model import lm_cross_entropy, next_token_dataset, next_token_windows
 from bmlearn.train.pipeline import make_dataset
 from bmlearn.train.schedules import WarmupCosine
 
@@ -36,5 +40,8 @@ __all__ = [
     "ThroughputMeter",
     "TrainingInterrupted",
     "WarmupCosine",
+    "lm_cross_entropy",
     "make_dataset",
+    "next_token_dataset",
+    "next_token_windows",
 ]
