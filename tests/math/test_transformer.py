@@ -91,22 +91,22 @@ def test_gelu_matches_keras_in_float32(keras, rng, deviation):
 
 
 def test_keras_float64_gelu_rounds_its_constants_to_float32(keras, rng, deviation):
-    # TensorFlow's GELU casts its Python-float constants through float32, even for float64
-    # inputs: 0.044715 in the tanh form, 1/sqrt(2) in the erf form. Ours keeps them exact.
-    # With the constants rounded to float32 the two agree to float64 precision; with the
-    # exact ones they differ by about 1e-9, far above it.
+    # TensorFlow's tanh GELU casts its Python-float constant 0.044715 through float32, even for
+    # float64 inputs. Ours keeps it exact. With the constant rounded to float32 the two agree to
+    # float64 precision; with the exact one they differ by about 1e-9, far above it. (The erf
+    # form is left out: TensorFlow 2.17's float64 erfc is itself off by about 1e-9, so what
+    # Keras returns there depends on the TensorFlow version; ours is checked against math.erf.)
     import math
 
     x = rng.normal(scale=3.0, size=1000)
     c = float(np.float32(0.044715))
     tanh_rounded = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + c * x ** 3)))
-    r = float(np.float32(1 / math.sqrt(2)))
-    erf_rounded = 0.5 * x * np.vectorize(math.erfc)(-x * r)
-    for approximate, rounded in ((True, tanh_rounded), (False, erf_rounded)):
-        ref = np.asarray(keras.activations.gelu(x, approximate=approximate))
-        tol64 = 8 * eps("float64") * np.max(np.abs(ref))
-        assert deviation("gelu", rounded, ref) <= tol64
-        assert np.max(np.abs(bmm.gelu(x, approximate=approximate) - ref)) > 1000 * tol64
+    ref = np.asarray(keras.activations.gelu(x, approximate=True))
+    tol64 = 8 * eps("float64") * np.max(np.abs(ref))
+    assert deviation("gelu", tanh_rounded, ref) <= tol64
+    assert np.max(np.abs(bmm.gelu(x, approximate=True) - ref)) > 1000 * tol64
+    exact_erf = 0.5 * x * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
+    assert np.max(np.abs(bmm.gelu(x, approximate=False) - exact_erf)) <= tol64
 
 
 def test_tanh_gelu_is_close_to_the_exact_one(rng):

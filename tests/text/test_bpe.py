@@ -308,8 +308,8 @@ def test_package_exports_and_imports_no_tensorflow():
 
     import bmlearn.text
 
-    assert bmlearn.text.__all__ == ["BPETokenizer", "CharTokenizer", "generate"]
-    for module in ("char", "bpe", "generation"):
+    assert bmlearn.text.__all__ == ["BPETokenizer", "CharTokenizer", "NGramModel", "generate"]
+    for module in ("char", "bpe", "ngram", "generation"):
         assert f"bmlearn.text.{module}" in bmlearn.text.__doc__
     with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
         bmlearn.text.nothing  # noqa: B018
