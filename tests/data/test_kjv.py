@@ -107,3 +107,23 @@ def test_loads_with_the_network_off(monkeypatch):
 def test_bad_limit(limit):
     with pytest.raises(ValueError, match="limit must be an integer >= 2"):
         load_kjv(limit=limit)
+
+
+def test_loads_without_importing_the_bible_package(monkeypatch):
+    """``bible/__init__`` imports pkg_resources, absent where setuptools is (Python 3.12 venvs, Colab)."""
+    import builtins
+    import sys
+
+    kjv_module._verses.cache_clear()
+    real_import = builtins.__import__
+
+    def no_pkg_resources(name, *args, **kwargs):
+        if name == "pkg_resources" or name.split(".")[0] == "bible":
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    for name in [n for n in sys.modules if n == "pkg_resources" or n.split(".")[0] == "bible"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(builtins, "__import__", no_pkg_resources)
+    assert kjv_module.kjv_path().name == "kjv.jsonl"
+    assert len(load_kjv(limit=100).train) == 90
