@@ -21,8 +21,8 @@ export PYTHONUNBUFFERED := 1
 BMLEARN_SOURCES := $(shell find bmlearn -name '*.py' 2>/dev/null) pyproject.toml _config.yml
 CACHE_STAMP := _build/.bmlearn-sources
 
-.PHONY: help install test unit lessons book mathjax bench bench-train sync browser-test test-compat \
-	test-gpu-config test-seeds test-full clean
+.PHONY: help install test unit lessons book mathjax bench bench-train bench-gpt sync browser-test test-compat \
+	test-gpu-config test-seeds test-full retrain-weights clean
 
 help:
 	@echo "make book          render the book to _build/html (executes every lesson)"
@@ -34,6 +34,8 @@ help:
 	@echo "make test-compat   unit tests and every lesson on Python 3.12 + TF 2.20 (with the GPU settings) and on the oldest Python, TF and Keras admitted; the Colab install path"
 	@echo "make bench         seconds per lesson and the total"
 	@echo "make bench-train   samples/s of the Part 1 CNN: plain fit vs bmlearn's fast path"
+	@echo "make bench-gpt     GPT training tokens/s (float32; mixed precision + XLA), generation with and without the KV cache, MFU on a GPU"
+	@echo "make retrain-weights  retrain the pretrained bodies bmlearn ships and check their recorded results (weekly)"
 	@echo "make sync          pair and sync lessons/**/*.md with their .ipynb (jupytext)"
 
 $(STAMP): pyproject.toml
@@ -92,6 +94,12 @@ bench: $(STAMP)
 
 bench-train: $(STAMP)
 	$(BIN)/python -m bmlearn.bench train
+
+bench-gpt: $(STAMP)
+	$(BIN)/python -m bmlearn.bench gpt
+
+retrain-weights: $(STAMP)
+	$(BIN)/python tools/retrain_weights.py
 
 sync: $(STAMP)
 	$(BIN)/jupytext --sync lessons/*/*.md

@@ -21,6 +21,9 @@ What each module holds, one concept each:
   ``generate``, sampling from a GPT with a key/value cache.
 - :mod:`bmlearn.scaling`: parameter, compute, memory and time calculators, checked against
   published figures (no TensorFlow).
+- :mod:`bmlearn.pretrain`: ``python -m bmlearn.pretrain``, pretraining a GPT on a named corpus at
+  a named size (progress bar, TensorBoard, resumable checkpoints, several GPUs or machines);
+  :mod:`bmlearn.pretrained`: loading the small bodies bmlearn ships, or any folder it wrote.
 - :mod:`bmlearn.math`: from-scratch NumPy math, verified against TensorFlow.
 - :mod:`bmlearn.train`: input pipelines, learning-rate schedules, callbacks.
 - :mod:`bmlearn.evaluation`: metrics, thresholds and class weights for imbalanced problems.
@@ -61,7 +64,8 @@ from bmlearn.runtime import Runtime, setup
 
 _SUBMODULES = (
     "baselines", "bench", "comparison", "compression", "course", "data", "evaluation", "layers",
-    "math", "models", "notebook", "numerics", "overrides", "plot", "profiles", "quiet", "runtime",
+    "math", "models", "notebook", "numerics", "overrides", "plot", "pretrain", "pretrained", "profiles",
+    "quiet", "runtime",
     "scaling", "testing", "text", "train", "tuning", "validation", "versions",
 )
 

@@ -3,7 +3,9 @@
 - :mod:`~bmlearn.models.mlp`: :func:`build_mlp`, a multilayer perceptron;
 - :mod:`~bmlearn.models.cnn`: :func:`build_cnn`, a small convolutional network for images;
 - :mod:`~bmlearn.models.gpt`: :func:`build_gpt`, a GPT language model (GPT-2's layout),
-  from token ids to next-token logits.
+  from token ids to next-token logits;
+- :mod:`~bmlearn.models.gpt_classifier`: :func:`build_gpt_classifier`, a GPT body
+  with a new classification head (pooled over the real tokens, padding left out).
 
 Each builder returns an uncompiled ``keras.Model`` so that lessons show the
 ``compile`` step; build and compile inside ``env.strategy.scope()``. Layers
@@ -13,6 +15,7 @@ in float32 so that the softmax and the loss stay accurate under mixed precision.
 
 from bmlearn.models.cnn import build_cnn
 from bmlearn.models.gpt import build_gpt
+from bmlearn.models.gpt_classifier import build_gpt_classifier
 from bmlearn.models.mlp import build_mlp
 
-__all__ = ["build_cnn", "build_gpt", "build_mlp"]
+__all__ = ["build_cnn", "build_gpt", "build_gpt_classifier", "build_mlp"]
