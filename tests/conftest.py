@@ -15,6 +15,14 @@ def tf():
     return import_tensorflow()
 
 
+@pytest.fixture(scope="session")
+def keras(tf):
+    """Keras, imported after TensorFlow (quietly)."""
+    import keras
+
+    return keras
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)

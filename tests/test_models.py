@@ -4,12 +4,6 @@ import pytest
 from bmlearn.models import build_cnn, build_mlp
 
 
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
 
 def test_mlp_shapes_and_params(keras):
     model = build_mlp((64,), 10, hidden_units=(32, 16))

@@ -4,12 +4,6 @@ import pytest
 from bmlearn.testing import check_layer
 
 
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
 
 @pytest.fixture(scope="module")
 def LoRA(keras):

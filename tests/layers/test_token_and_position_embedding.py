@@ -5,12 +5,6 @@ from bmlearn.numerics import matmul_error_bound
 from bmlearn.testing import check_layer
 
 
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
 
 @pytest.fixture(scope="module")
 def Layer(keras):

@@ -5,12 +5,6 @@ from bmlearn.numerics import eps
 from bmlearn.testing import check_layer
 
 
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
 
 @pytest.fixture(scope="module")
 def Block(keras):

@@ -4,12 +4,6 @@ import pytest
 import bmlearn.math as bmm
 
 
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
 
 def _loop_attention(Q, K, V, mask=None):
     """Attention for one sequence, written as loops straight from the formula."""

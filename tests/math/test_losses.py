@@ -8,12 +8,6 @@ import bmlearn.math as bmm
 EXTREME_LOGITS = np.array([-1000.0, -50.0, -1.0, 0.0, 1.0, 50.0, 1000.0])
 
 
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
 
 def _no_warnings(fn, *args):
     with warnings.catch_warnings():

@@ -7,12 +7,6 @@ import bmlearn.math as bmm
 from bmlearn.numerics import eps
 
 
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
 
 @pytest.fixture(scope="module")
 def layers(keras):

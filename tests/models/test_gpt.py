@@ -9,12 +9,6 @@ from bmlearn.numerics import eps
 from bmlearn.scaling import gpt_params
 
 
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
 
 @pytest.fixture(scope="module")
 def build_gpt(keras):

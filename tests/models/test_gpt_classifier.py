@@ -15,12 +15,6 @@ VOCAB, SEQ_LEN, D_MODEL = 60, 32, 16
 PAD_UNITS = 64
 
 
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
 
 @pytest.fixture(scope="module")
 def build(keras):

@@ -8,12 +8,6 @@ import pytest
 V, SEQ_LEN = 23, 24  # the random model's vocabulary and context
 
 
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
 
 @pytest.fixture(scope="module")
 def generation(keras):
