@@ -29,6 +29,8 @@ What each module holds, one concept each:
 - :mod:`bmlearn.evaluation`: metrics, thresholds and class weights for imbalanced problems.
 - :mod:`bmlearn.comparison`: McNemar's test for two classifiers on one test set.
 - :mod:`bmlearn.baselines`: scikit-learn baselines to compare models with.
+- :mod:`bmlearn.attribution`: integrated gradients, which inputs drive one prediction.
+- :mod:`bmlearn.quantile`: the quantile (pinball) loss, in NumPy and as a Keras loss.
 - :mod:`bmlearn.tuning`: KerasTuner searches as tables.
 - :mod:`bmlearn.compression`: pruning and quantization for deployment.
 - :mod:`bmlearn.numerics`: machine epsilon and rounding-error bounds per dtype.
@@ -63,9 +65,10 @@ from bmlearn._version import __version__
 from bmlearn.runtime import Runtime, setup
 
 _SUBMODULES = (
-    "baselines", "bench", "comparison", "compression", "course", "data", "evaluation", "layers",
+    "attribution", "baselines", "bench", "comparison", "compression", "course", "data", "evaluation",
+    "layers",
     "math", "models", "notebook", "numerics", "overrides", "plot", "pretrain", "pretrained", "profiles",
-    "quiet", "runtime",
+    "quantile", "quiet", "runtime",
     "scaling", "testing", "text", "train", "tuning", "validation", "versions",
 )
 

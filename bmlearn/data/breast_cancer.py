@@ -13,7 +13,10 @@ _SOURCE = (
     "scikit-learn's bundled copy of the Breast Cancer Wisconsin (Diagnostic) data set: "
     "569 tumours, each described by 30 measurements of cell nuclei computed from an image "
     "of a fine-needle aspirate, labelled malignant (212) or benign (357). Installed with "
-    "scikit-learn, so nothing is downloaded."
+    "scikit-learn, so nothing is downloaded. The data come from the UCI Machine Learning "
+    "Repository (Wolberg, Street and Mangasarian, 1995), which distributes them under the "
+    "Creative Commons Attribution 4.0 licence (CC BY 4.0): free to use and share with credit; "
+    "scikit-learn itself is BSD-3-Clause."
 )
 #: Label 0 is malignant and 1 benign, as in scikit-learn.
 CLASS_NAMES = ("malignant", "benign")
