@@ -31,6 +31,10 @@ What each module holds, one concept each:
 - :mod:`bmlearn.baselines`: scikit-learn baselines to compare models with.
 - :mod:`bmlearn.attribution`: integrated gradients, which inputs drive one prediction.
 - :mod:`bmlearn.quantile`: the quantile (pinball) loss, in NumPy and as a Keras loss.
+- :mod:`bmlearn.forecasting`: forecast baselines and metrics (seasonal naive, MASE, MAPE) and
+  safety stock, no TensorFlow.
+- :mod:`bmlearn.recommendation`: top-k recommendation baselines (most popular, item-kNN) and
+  ranking metrics (recall@k, NDCG@k), no TensorFlow.
 - :mod:`bmlearn.tuning`: KerasTuner searches as tables.
 - :mod:`bmlearn.compression`: pruning and quantization for deployment.
 - :mod:`bmlearn.numerics`: machine epsilon and rounding-error bounds per dtype.
@@ -66,9 +70,9 @@ from bmlearn.runtime import Runtime, setup
 
 _SUBMODULES = (
     "attribution", "baselines", "bench", "comparison", "compression", "course", "data", "evaluation",
-    "layers",
+    "forecasting", "layers",
     "math", "models", "notebook", "numerics", "overrides", "plot", "pretrain", "pretrained", "profiles",
-    "quantile", "quiet", "runtime",
+    "quantile", "quiet", "recommendation", "runtime",
     "scaling", "testing", "text", "train", "tuning", "validation", "versions",
 )
 
