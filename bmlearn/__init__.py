@@ -35,6 +35,10 @@ What each module holds, one concept each:
   safety stock, no TensorFlow.
 - :mod:`bmlearn.recommendation`: top-k recommendation baselines (most popular, item-kNN) and
   ranking metrics (recall@k, NDCG@k), no TensorFlow.
+- :mod:`bmlearn.business`: what a model costs to train and serve, what a use case is worth,
+  build / fine-tune / buy, fairness gaps (no TensorFlow).
+- :mod:`bmlearn.privacy`: differential privacy's accounting and clipping, and membership
+  inference (no TensorFlow).
 - :mod:`bmlearn.tuning`: KerasTuner searches as tables.
 - :mod:`bmlearn.compression`: pruning and quantization for deployment.
 - :mod:`bmlearn.numerics`: machine epsilon and rounding-error bounds per dtype.
@@ -72,7 +76,7 @@ _SUBMODULES = (
     "attribution", "baselines", "bench", "comparison", "compression", "course", "data", "evaluation",
     "forecasting", "layers",
     "math", "models", "notebook", "numerics", "overrides", "plot", "pretrain", "pretrained", "profiles",
-    "quantile", "quiet", "recommendation", "runtime",
+    "business", "privacy", "quantile", "quiet", "recommendation", "runtime",
     "scaling", "testing", "text", "train", "tuning", "validation", "versions",
 )
 

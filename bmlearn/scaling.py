@@ -31,7 +31,10 @@ its tests hold each one to a figure its authors published:
   Llama 2 7B's 184,320 A100-hours for 2T tokens (Touvron et al. 2023, Tables 1
   and 2) imply about 39% of the A100's peak, averaged over the whole run.
 - :data:`DEVICE_PEAKS` and :func:`device_peak`: published dense peaks (no
-  structured sparsity) of the accelerators the course runs on, with sources.
+  structured sparsity) of the accelerators the course runs on, with their
+  memory and memory bandwidth, and sources. Peak FLOP/s over bandwidth is the
+  device's ridge point (Williams et al. 2009, "Roofline"): an A100 does about
+  150 FLOPs in the time it reads one byte.
 
 This module imports the standard library and :mod:`bmlearn.validation` only:
 no TensorFlow, no Keras.
@@ -676,38 +679,68 @@ class DevicePeak:
         flops: peak FLOP/s without structured sparsity (datasheets print
             twice this "with sparsity").
         dtype: the precision of that peak: ``"bfloat16"`` or ``"float16"``.
-        source: where the figure is published.
+        source: where the figures are published.
+        memory_bytes: the datasheet's device memory in bytes (decimal: "80 GB"
+            is ``80e9``), or ``None`` where the table does not give it.
+        bandwidth: the datasheet's peak memory bandwidth in bytes per second,
+            or ``None``.
     """
 
     name: str
     flops: float
     dtype: str
     source: str
+    memory_bytes: float | None = None
+    bandwidth: float | None = None
+
+    @property
+    def ridge_point(self) -> float | None:
+        """FLOPs per byte at which the peak compute and the peak bandwidth take equal time.
+
+        ``flops / bandwidth`` (Williams et al. 2009, "Roofline"): work that does
+        fewer FLOPs per byte read waits on memory, work that does more waits
+        on the arithmetic units. ``None`` when the bandwidth is not known.
+
+        Example:
+            >>> round(DEVICE_PEAKS["A100"].ridge_point)  # 312 TFLOP/s over 2,039 GB/s
+            153
+        """
+        return None if self.bandwidth is None else self.flops / self.bandwidth
 
 
 #: Published dense peaks of the accelerators the course runs on, in the 16-bit
 #: format each is used with. NVIDIA's datasheets print the figure "with sparsity",
 #: twice the dense one; the dense figure is what model FLOPs utilisation divides by.
+#: Memory and bandwidth are the datasheets' figures in decimal units (GB = 1e9
+#: bytes, TB/s = 1e12 bytes/s); "A100" is the 80 GB SXM board's.
 DEVICE_PEAKS: dict[str, DevicePeak] = {
     peak.name: peak for peak in (
         DevicePeak("H100 SXM", 989e12, "bfloat16",
                    "NVIDIA H100 Tensor Core GPU datasheet: BF16 Tensor Core 1,979 TFLOPS "
-                   "with sparsity (SXM); 989 dense"),
+                   "with sparsity (SXM); 989 dense; 80 GB HBM3 at 3.35 TB/s",
+                   memory_bytes=80e9, bandwidth=3.35e12),
         DevicePeak("H100 PCIe", 756e12, "bfloat16",
                    "NVIDIA H100 Tensor Core GPU datasheet: BF16 Tensor Core 1,513 TFLOPS "
-                   "with sparsity (PCIe); 756 dense"),
+                   "with sparsity (PCIe); 756 dense; 80 GB HBM2e at 2 TB/s",
+                   memory_bytes=80e9, bandwidth=2.0e12),
         DevicePeak("H200", 989e12, "bfloat16",
                    "NVIDIA H200 Tensor Core GPU datasheet: BF16 Tensor Core 1,979 TFLOPS "
-                   "with sparsity (SXM); 989 dense"),
+                   "with sparsity (SXM); 989 dense; 141 GB HBM3e at 4.8 TB/s",
+                   memory_bytes=141e9, bandwidth=4.8e12),
         DevicePeak("A100", 312e12, "bfloat16",
                    "NVIDIA A100 Tensor Core GPU datasheet: BF16 Tensor Core 312 TFLOPS "
-                   "(624 with sparsity); the same for the 40 and 80 GB, SXM and PCIe"),
+                   "(624 with sparsity); the same for the 40 and 80 GB, SXM and PCIe. "
+                   "Memory: 80 GB HBM2e at 2,039 GB/s (80 GB SXM; the 40 GB board "
+                   "has 1,555 GB/s)",
+                   memory_bytes=80e9, bandwidth=2.039e12),
         DevicePeak("L4", 121e12, "bfloat16",
                    "NVIDIA L4 Tensor Core GPU datasheet: BF16 Tensor Core 242 TFLOPS "
-                   "with sparsity; 121 dense"),
+                   "with sparsity; 121 dense; 24 GB GDDR6 at 300 GB/s",
+                   memory_bytes=24e9, bandwidth=300e9),
         DevicePeak("T4", 65e12, "float16",
                    "NVIDIA T4 datasheet: mixed precision (FP16/FP32) 65 TFLOPS; "
-                   "no bfloat16, no sparsity"),
+                   "no bfloat16, no sparsity; 16 GB GDDR6 at 320 GB/s",
+                   memory_bytes=16e9, bandwidth=320e9),
         DevicePeak("TPU v4", 275e12, "bfloat16",
                    "Chowdhery et al. 2022 (PaLM), Section 4.1 and Appendix B: "
                    "275 TFLOP/s per TPU v4 chip"),

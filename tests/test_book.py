@@ -162,6 +162,14 @@ def test_lessons_download_nothing(md):
         assert pattern not in source, f"{md.name} uses {pattern!r}: lessons must run offline"
 
 
+@pytest.mark.parametrize("md", LESSON_MDS, ids=LESSON_IDS)
+def test_lessons_use_only_declared_dependencies_for_tables(md):
+    """pandas' Styler needs jinja2, which bmlearn does not declare: the install without [book]
+    (the compat runs, a plain pip install) has no jinja2, and ``df.style`` raises there."""
+    source = "\n".join(c.source for c in _code_cells(md))
+    assert not re.search(r"\.style\b", source), f"{md.name} uses pandas' .style: format a copy instead"
+
+
 def test_one_place_holds_the_repository_url():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert config["repository"]["url"] == REPOSITORY

@@ -33,7 +33,7 @@ def test_no_module_docstring_names_a_course_part():
 
 
 def test_subpackages_list_their_modules():
-    for package in ("data", "math", "models", "train", "compression", "plot", "layers", "text"):
+    for package in ("data", "math", "models", "train", "compression", "plot", "layers", "text", "business"):
         module = importlib.import_module(f"bmlearn.{package}")
         for path in (ROOT / package).glob("*.py"):
             if not path.name.startswith("_"):

@@ -455,3 +455,25 @@ def test_device_peak_reads_driver_names(reported, key):
 def test_device_peak_refuses_unknown_or_ambiguous_devices(reported):
     with pytest.raises(ValueError, match=r"name must name a device in DEVICE_PEAKS"):
         scaling.device_peak(reported)
+
+
+def test_device_memory_and_bandwidth_are_the_datasheet_figures():
+    # NVIDIA datasheets, decimal units: (GB, GB/s). A100 is the 80 GB SXM board.
+    expected = {"A100": (80, 2039), "H100 SXM": (80, 3350), "H100 PCIe": (80, 2000),
+                "H200": (141, 4800), "L4": (24, 300), "T4": (16, 320)}
+    for name, (gb, gb_per_s) in expected.items():
+        peak = scaling.DEVICE_PEAKS[name]
+        assert (peak.memory_bytes, peak.bandwidth) == (gb * 1e9, gb_per_s * 1e9)
+        assert f"{gb} GB" in peak.source
+    # Unknown figures stay None, and old four-argument construction still works.
+    assert scaling.DEVICE_PEAKS["TPU v4"].bandwidth is None
+    assert scaling.DEVICE_PEAKS["TPU v4"].ridge_point is None
+    bare = scaling.DevicePeak("X", 1e12, "float16", "made up")
+    assert (bare.memory_bytes, bare.bandwidth) == (None, None)
+
+
+def test_ridge_point_is_peak_over_bandwidth():
+    # A100: 312e12 FLOP/s / 2.039e12 B/s = 153.0 FLOP/byte; T4: 65e12 / 320e9 = 203.125.
+    assert scaling.DEVICE_PEAKS["A100"].ridge_point == pytest.approx(312 / 2.039, rel=F64)
+    assert scaling.DEVICE_PEAKS["T4"].ridge_point == pytest.approx(203.125, rel=F64)
+    assert 150 <= scaling.DEVICE_PEAKS["A100"].ridge_point <= 160

@@ -10,6 +10,10 @@ One concept per module, all re-exported here:
   :func:`lm_cross_entropy` (a language model's nats per token on a text).
 - :mod:`~bmlearn.train.schedules`: :class:`WarmupCosine`, a learning rate
   with linear warmup and cosine decay.
+- :mod:`~bmlearn.train.dp_sgd`: differentially private SGD written out:
+  :func:`per_example_gradients`, :func:`clip_gradients`, :func:`dp_gradient` (clipped, summed,
+  noised, averaged), :func:`poisson_batches` and :func:`fit_dp_sgd`; the privacy accounting is in
+  :mod:`bmlearn.privacy`.
 - :mod:`~bmlearn.train.callbacks`: :class:`InterruptTraining` (simulates a
   lost session), :class:`ReseedEachEpoch` (ties dropout and shuffling to the
   epoch number, so that a resumed run repeats an uninterrupted one) and
@@ -30,6 +34,13 @@ from bmlearn.train.callbacks import (
     ThroughputMeter,
     TrainingInterrupted,
 )
+from bmlearn.train.dp_sgd import (
+    clip_gradients,
+    dp_gradient,
+    fit_dp_sgd,
+    per_example_gradients,
+    poisson_batches,
+)
 from bmlearn.train.language_model import lm_cross_entropy, next_token_dataset, next_token_windows
 from bmlearn.train.pipeline import make_dataset
 from bmlearn.train.schedules import WarmupCosine
@@ -40,8 +51,13 @@ __all__ = [
     "ThroughputMeter",
     "TrainingInterrupted",
     "WarmupCosine",
+    "clip_gradients",
+    "dp_gradient",
+    "fit_dp_sgd",
     "lm_cross_entropy",
     "make_dataset",
     "next_token_dataset",
     "next_token_windows",
+    "per_example_gradients",
+    "poisson_batches",
 ]
